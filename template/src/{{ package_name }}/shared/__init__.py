@@ -1,0 +1,1 @@
+"""Pieces every pattern of the service shares: observability, settings and errors."""

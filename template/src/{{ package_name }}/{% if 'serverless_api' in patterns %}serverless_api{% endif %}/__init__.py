@@ -1,0 +1,1 @@
+"""Serverless API pattern: an HTTP API over Lambda, storing items in DynamoDB."""

@@ -1,0 +1,114 @@
+"""Queries over a CloudFormation template that hold for SAM's expansion and CDK's synthesis alike.
+
+Tests find resources by type and properties, never by logical id, so the same assertions
+check both tools' output.
+"""
+
+from typing import Any
+
+Resource = dict[str, Any]
+XRAY_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+
+
+def resources(template: dict[str, Any], resource_type: str) -> dict[str, Resource]:
+    return {
+        logical_id: resource
+        for logical_id, resource in template["Resources"].items()
+        if resource["Type"] == resource_type
+    }
+
+
+def only(template: dict[str, Any], resource_type: str) -> tuple[str, Resource]:
+    found = resources(template, resource_type)
+    assert len(found) == 1, f"expected one {resource_type}, found {sorted(found)}"
+    return next(iter(found.items()))
+
+
+def function_with_handler(template: dict[str, Any], handler: str) -> Resource:
+    matches = [
+        resource
+        for resource in resources(template, "AWS::Lambda::Function").values()
+        if resource["Properties"].get("Handler") == handler
+    ]
+    assert len(matches) == 1, f"expected one function with handler {handler}"
+    return matches[0]
+
+
+def http_routes(template: dict[str, Any]) -> dict[str, str]:
+    """Route key ("GET /items") -> authorization type ("AWS_IAM", "JWT" or "NONE").
+
+    CDK declares routes as AWS::ApiGatewayV2::Route resources; SAM writes them into the
+    API's OpenAPI body. Both forms are read, so one assertion holds for either tool.
+    """
+    routes = {
+        route["Properties"]["RouteKey"]: route["Properties"].get("AuthorizationType", "NONE")
+        for route in resources(template, "AWS::ApiGatewayV2::Route").values()
+    }
+    for api in resources(template, "AWS::ApiGatewayV2::Api").values():
+        body = api["Properties"].get("Body", {})
+        schemes = body.get("components", {}).get("securitySchemes", {})
+        for path, operations in body.get("paths", {}).items():
+            for method, operation in operations.items():
+                names = [name for needed in operation.get("security", []) for name in needed]
+                kinds = {_authorization_type(schemes[name]) for name in names} or {"NONE"}
+                assert len(kinds) == 1, f"{method} {path} mixes authorizers: {kinds}"
+                routes[f"{method.upper()} {path}"] = kinds.pop()
+    return routes
+
+
+def _authorization_type(scheme: dict[str, Any]) -> str:
+    if scheme.get("x-amazon-apigateway-authtype") == "awsSigv4":
+        return "AWS_IAM"
+    if scheme.get("x-amazon-apigateway-authorizer", {}).get("type") == "jwt":
+        return "JWT"
+    raise AssertionError(f"unexpected security scheme {scheme}")
+
+
+def ref_id(value: Any) -> str | None:
+    """The logical id a Ref or Fn::GetAtt points at."""
+    if isinstance(value, dict):
+        if "Ref" in value:
+            return str(value["Ref"])
+        if "Fn::GetAtt" in value:
+            target = value["Fn::GetAtt"]
+            return str(target[0] if isinstance(target, list) else target.split(".")[0])
+    return None
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def role_statements(template: dict[str, Any], role_id: str) -> list[dict[str, Any]]:
+    """Every statement granted to a role, inline or through attached AWS::IAM::Policy resources."""
+    role = template["Resources"][role_id]["Properties"]
+    documents = [policy["PolicyDocument"] for policy in role.get("Policies", [])]
+    for policy in resources(template, "AWS::IAM::Policy").values():
+        if role_id in {ref_id(r) for r in policy["Properties"].get("Roles", [])}:
+            documents.append(policy["Properties"]["PolicyDocument"])
+    return [statement for document in documents for statement in _as_list(document["Statement"])]
+
+
+def function_statements(template: dict[str, Any], function: Resource) -> list[dict[str, Any]]:
+    role_id = ref_id(function["Properties"]["Role"])
+    assert role_id is not None
+    return role_statements(template, role_id)
+
+
+def actions_on(statements: list[dict[str, Any]], logical_id: str) -> set[str]:
+    """Actions granted on a resource (or on a path under it)."""
+    granted: set[str] = set()
+    for statement in statements:
+        targets = _as_list(statement["Resource"])
+        if any(logical_id in str(target) for target in targets):
+            granted.update(_as_list(statement["Action"]))
+    return granted
+
+
+def assert_least_privilege(statements: list[dict[str, Any]]) -> None:
+    """No wildcard actions; `*` resources only for X-Ray, which has no resource-level scoping."""
+    for statement in statements:
+        actions = set(_as_list(statement["Action"]))
+        assert not any("*" in action for action in actions), statement
+        if "*" in _as_list(statement["Resource"]):
+            assert actions <= XRAY_ACTIONS, statement
