@@ -1,0 +1,1 @@
+"""One construct per architecture pattern; each receives the shared Platform."""
