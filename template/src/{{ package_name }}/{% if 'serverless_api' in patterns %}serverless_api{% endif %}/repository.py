@@ -47,9 +47,10 @@ def encode_cursor(item_id: str) -> str:
 
 def decode_cursor(cursor: str) -> str:
     try:
-        item_id = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError):
-        item_id = ""
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+    except binascii.Error:
+        raw = b""
+    item_id = raw.decode(errors="replace")  # U+FFFD is not alphanumeric: refused below
     if not item_id.isalnum():
         raise ValidationError("'cursor' is not one this API issued; start again without it")
     return item_id

@@ -1,0 +1,87 @@
+"""1. Questions: the defaults, and a clear refusal of every kind of bad answer."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from copier import run_copy
+
+from tests.conftest import Render
+
+
+def test_defaults_give_a_sam_serverless_api_project(render: Render) -> None:
+    project = render()
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+
+    assert answers["project_slug"] == "orders-service"
+    assert answers["package_name"] == "orders_service"
+    assert answers["patterns"] == ["serverless_api"]
+    assert answers["iac"] == "sam"
+    assert answers["aws_region"] == "eu-west-1"
+    assert answers["python_version"] == "3.13"
+    assert answers["architecture"] == "arm64"
+    assert answers["api_auth"] == "iam"
+    # Derived flags are recomputed on every render, never stored as answers.
+    assert "has_http_api" not in answers
+    assert (project / "src" / "orders_service" / "serverless_api" / "handler.py").is_file()
+
+
+BAD_ANSWERS = [
+    ({"project_name": "1st service"}, "Start with a letter"),
+    ({"project_name": "orders/service"}, "Start with a letter"),
+    ({"project_slug": "Orders_Service"}, "lowercase letters and digits separated by single dashes"),
+    ({"project_slug": "orders--service"}, "single dashes"),
+    ({"package_name": "orders-service"}, "lowercase letters, digits and underscores"),
+    ({"package_name": "9orders"}, "not starting with a digit"),
+    ({"package_name": "lambda"}, "is a Python keyword"),
+    ({"package_name": "json"}, "would shadow a standard-library or dependency module"),
+    ({"package_name": "boto3"}, "would shadow"),
+    ({"description": " "}, "one non-empty sentence"),
+    ({"description": "two\nlines"}, "single line"),
+    ({"author_name": ""}, "non-empty name"),
+    ({"author_email": "not-an-email"}, "e-mail address"),
+    ({"patterns": []}, "Choose at least one pattern"),
+    ({"aws_region": "europe"}, "AWS region code"),
+    ({"api_auth": "jwt", "jwt_issuer": "http://insecure.example.com"}, "https:// URL"),
+    ({"api_auth": "jwt", "jwt_issuer": "https://id.example.com", "jwt_audience": "two words"}, "without spaces"),
+]
+
+
+@pytest.mark.parametrize(("answers", "hint"), BAD_ANSWERS, ids=[str(a) for a, _ in BAD_ANSWERS])
+def test_bad_answer_is_refused_with_a_hint_and_writes_nothing(
+    template_snapshot: Path, tmp_path: Path, answers: dict[str, Any], hint: str
+) -> None:
+    destination = tmp_path / "service"
+    with pytest.raises(ValueError, match="Validation error") as refused:
+        run_copy(
+            str(template_snapshot),
+            destination,
+            data={"project_name": "Orders Service", **answers},
+            defaults=True,
+            skip_tasks=True,
+            quiet=True,
+            unsafe=True,
+        )
+    assert hint in str(refused.value)
+    assert not destination.exists() or not any(destination.iterdir())
+
+
+@pytest.mark.parametrize(
+    "choice", [{"iac": "terraform"}, {"python_version": "3.9"}, {"architecture": "sparc"}]
+)
+def test_an_answer_outside_the_choices_is_refused(
+    template_snapshot: Path, tmp_path: Path, choice: dict[str, str]
+) -> None:
+    destination = tmp_path / "service"
+    with pytest.raises(ValueError, match="Invalid choice|not a valid|Validation error"):
+        run_copy(
+            str(template_snapshot),
+            destination,
+            data={"project_name": "Orders Service", **choice},
+            defaults=True,
+            skip_tasks=True,
+            quiet=True,
+            unsafe=True,
+        )
+    assert not destination.exists() or not any(destination.iterdir())
