@@ -24,6 +24,7 @@ Render = Callable[..., Path]
 def pyenv_path() -> dict[str, str]:
     """Environment in which python3.12/3.13 resolve when pyenv manages the interpreters."""
     env = dict(os.environ)
+    env.pop("VIRTUAL_ENV", None)  # the template's own venv is not the generated project's
     if shutil.which("pyenv") and "PYENV_VERSION" not in env:
         versions = subprocess.run(
             ["pyenv", "versions", "--bare"], capture_output=True, text=True, check=False
