@@ -26,7 +26,7 @@ from copier import run_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.conftest import pyenv_path  # noqa: E402
+from tests.conftest import pyenv_path, snapshot_template  # noqa: E402
 
 
 def median_seconds(action: Callable[[], object], runs: int) -> float:
@@ -48,13 +48,6 @@ def trivial_template() -> Path:
     folder = Path(tempfile.mkdtemp(prefix="trivial-template-"))
     (folder / "copier.yml").write_text("name:\n  type: str\n  default: x\n")
     (folder / "README.md.jinja").write_text("# {{ name }}\n")
-    return folder
-
-
-def template_snapshot() -> Path:
-    """The working tree without git history, as the render tests use it."""
-    folder = Path(tempfile.mkdtemp(prefix="template-"))
-    subprocess.run(["cp", "-r", str(ROOT / "copier.yml"), str(ROOT / "template"), str(ROOT / "hooks"), str(folder)], check=True)
     return folder
 
 
@@ -84,7 +77,8 @@ def main() -> int:
     parser.add_argument("--skip-make", action="store_true", help="only time rendering")
     args = parser.parse_args()
 
-    snapshot, trivial = template_snapshot(), trivial_template()
+    snapshot = snapshot_template(Path(tempfile.mkdtemp(prefix="template-")))
+    trivial = trivial_template()
     render(trivial)  # pay copier's imports once before timing
     trivial_s = median_seconds(lambda: render(trivial), args.runs)
     default_s = median_seconds(lambda: render(snapshot, project_name="Bench"), args.runs)

@@ -37,13 +37,17 @@ def pyenv_path() -> dict[str, str]:
     return env
 
 
+def snapshot_template(destination: Path) -> Path:
+    """The template's working tree without git history, so copier renders it without a clone."""
+    shutil.copy(ROOT / "copier.yml", destination)
+    shutil.copytree(ROOT / "template", destination / "template")
+    shutil.copytree(ROOT / "hooks", destination / "hooks")
+    return destination
+
+
 @pytest.fixture(scope="session")
 def template_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    snapshot = tmp_path_factory.mktemp("template")
-    shutil.copy(ROOT / "copier.yml", snapshot)
-    shutil.copytree(ROOT / "template", snapshot / "template")
-    shutil.copytree(ROOT / "hooks", snapshot / "hooks")
-    return snapshot
+    return snapshot_template(tmp_path_factory.mktemp("template"))
 
 
 @pytest.fixture(scope="session")
