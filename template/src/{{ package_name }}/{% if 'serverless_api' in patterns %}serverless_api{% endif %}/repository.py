@@ -121,3 +121,8 @@ class DynamoDbItemRepository:
                 return False
             raise
         return True
+
+
+def item_repository(client: "DynamoDBClient", table_name: str) -> DynamoDbItemRepository:
+    """The repository the handler serves items from."""
+    return DynamoDbItemRepository(client, table_name)

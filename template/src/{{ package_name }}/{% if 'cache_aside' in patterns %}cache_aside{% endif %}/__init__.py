@@ -1,0 +1,1 @@
+"""Cache-aside pattern: products in DynamoDB, read through a Valkey cache."""

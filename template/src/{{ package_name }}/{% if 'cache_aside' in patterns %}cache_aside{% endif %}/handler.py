@@ -1,0 +1,42 @@
+"""HTTP routes of the product resource: reads through the cache, writes to the table."""
+
+from functools import cache
+from typing import Any
+
+import boto3
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from ..shared.cache import cache_from_environment
+from ..shared.http import create_resolver
+from ..shared.observability import logger, metrics, tracer
+from ..shared.settings import required_env
+from .caching import CachedProductRepository
+from .repository import DynamoDbProductRepository
+from .service import ProductService
+
+app = create_resolver()
+
+
+@cache
+def service() -> ProductService:
+    """Built on first use and kept for the life of the execution environment (and its connection)."""
+    table = DynamoDbProductRepository(boto3.client("dynamodb"), required_env("PRODUCTS_TABLE_NAME"))
+    return ProductService(CachedProductRepository(table, cache_from_environment()))
+
+
+@app.get("/products/<product_id>")
+def get_product(product_id: str) -> dict[str, Any]:
+    return service().get(product_id).to_dict()
+
+
+@app.put("/products/<product_id>")
+def put_product(product_id: str) -> dict[str, Any]:
+    return service().put(product_id, app.current_event.json_body).to_dict()
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)
