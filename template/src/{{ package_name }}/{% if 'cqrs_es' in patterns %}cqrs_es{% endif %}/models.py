@@ -6,16 +6,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..shared.errors import NotFoundError, ValidationError
-from .domain import CloseAccount, Deposit, OpenAccount, Withdraw
+from .domain import CloseAccount, Command, Deposit, OpenAccount, Withdraw
 
 ACCOUNT_ID = re.compile(r"[0-9a-f]{32}")
 
 
 @dataclass(frozen=True, slots=True)
-class Request[C]:
+class Request:
     """A command and the version the caller last saw (None: whatever is current)."""
 
-    command: C
+    command: Command
     expected_version: int | None
 
 
@@ -63,16 +63,16 @@ def parse_open_account(body: Any) -> OpenAccount:
     return OpenAccount(owner)
 
 
-def parse_deposit(body: Any) -> Request[Deposit]:
+def parse_deposit(body: Any) -> Request:
     fields = _object(body, {"amount", "expectedVersion"})
     return Request(Deposit(_amount(fields)), _expected_version(fields))
 
 
-def parse_withdrawal(body: Any) -> Request[Withdraw]:
+def parse_withdrawal(body: Any) -> Request:
     fields = _object(body, {"amount", "expectedVersion"})
     return Request(Withdraw(_amount(fields)), _expected_version(fields))
 
 
-def parse_closure(body: Any) -> Request[CloseAccount]:
+def parse_closure(body: Any) -> Request:
     fields = _object(body, {"expectedVersion"})
     return Request(CloseAccount(), _expected_version(fields))

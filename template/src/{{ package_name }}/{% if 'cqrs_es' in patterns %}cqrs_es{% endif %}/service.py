@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..shared.errors import ConflictError, NotFoundError
-from .domain import Account, Command, OpenAccount, decide, evolve_all, fold
+from .domain import Account, OpenAccount, decide, evolve_all, fold
 from .models import Request, valid_account_id
 from .read_model import AccountView, AccountViews
 from .store import EventStore, StoredEvent
@@ -51,10 +51,10 @@ class AccountCommands:
     def open(self, command: OpenAccount) -> Outcome:
         return self._execute(self._new_id(), Request(command, expected_version=None))
 
-    def handle(self, account_id: str, request: Request[Command]) -> Outcome:
+    def handle(self, account_id: str, request: Request) -> Outcome:
         return self._execute(valid_account_id(account_id), request)
 
-    def _execute(self, account_id: str, request: Request[Command]) -> Outcome:
+    def _execute(self, account_id: str, request: Request) -> Outcome:
         history = self._store.load(account_id)
         state = fold(stored.event for stored in history)
         current = state.version if state else 0
