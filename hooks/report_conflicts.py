@@ -61,11 +61,17 @@ def main() -> int:
         return 0
     print("\nThe update is applied, but it left conflicts to resolve:", file=sys.stderr)
     for relative in with_markers:
-        print(f"  {relative}: conflict markers (<<<<<<< before updating ... >>>>>>> after updating)", file=sys.stderr)
+        print(
+            f"  {relative}: conflict markers (<<<<<<< before updating ... >>>>>>> after updating)",
+            file=sys.stderr,
+        )
     for relative in unmerged:
         print(f"  {relative}: unmerged in git", file=sys.stderr)
     for relative in rejects:
-        print(f"  {relative}: rejected hunks; apply them by hand to {relative[:-4]}, then delete it", file=sys.stderr)
+        print(
+            f"  {relative}: rejected hunks; apply them by hand to {relative[:-4]}, then delete it",
+            file=sys.stderr,
+        )
     print(
         "Edit each file to keep the lines you want, remove the markers, `git add` it,\n"
         "then run `make conflicts` (or `make check`) and commit.",

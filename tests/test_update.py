@@ -14,7 +14,6 @@ Slow: the scenarios that end in the project's `make check` install its dependenc
 shared environment per tool (`UV_PROJECT_ENVIRONMENT`), so uv installs them once.
 """
 
-import os
 import re
 import shutil
 import subprocess
@@ -41,7 +40,8 @@ GIT_IDENTITY = {
     "GIT_COMMITTER_EMAIL": "owner@example.com",
 }
 RELEASE_HEADING = re.compile(
-    r"^## (?P<version>\d+\.\d+\.\d+\S*) \([0-9-]+, commit (?P<commit>[0-9a-f]{7,40})\)$", re.MULTILINE
+    r"^## (?P<version>\d+\.\d+\.\d+\S*) \([0-9-]+, commit (?P<commit>[0-9a-f]{7,40})\)$",
+    re.MULTILINE,
 )
 CONFIG = yaml.safe_load((ROOT / "copier.yml").read_text())
 
@@ -87,10 +87,15 @@ def test_changelog_declares_the_releases_the_tests_start_from() -> None:
         assert git(ROOT, "cat-file", "-t", release.commit) == "commit", release
         tagged = subprocess.run(
             ["git", "rev-parse", "--verify", "--quiet", f"refs/tags/{release.tag}^{{commit}}"],
-            cwd=ROOT, capture_output=True, text=True, check=False,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
         ).stdout.strip()
         if tagged:  # a clone without tags still has the commits
-            assert tagged.startswith(release.commit), f"{release.tag} tags {tagged}, CHANGELOG says {release.commit}"
+            assert tagged.startswith(release.commit), (
+                f"{release.tag} tags {tagged}, CHANGELOG says {release.commit}"
+            )
 
 
 # --- Fixtures --------------------------------------------------------------------------------
@@ -113,10 +118,20 @@ def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for release in declared_releases():
         tagged = subprocess.run(
             ["git", "rev-parse", "--verify", "--quiet", f"refs/tags/{release.tag}"],
-            cwd=repo, capture_output=True, check=False,
+            cwd=repo,
+            capture_output=True,
+            check=False,
         )
         if tagged.returncode != 0:
-            git(repo, "tag", "--annotate", "--message", f"{release.version} (from CHANGELOG.md)", release.tag, release.commit)
+            git(
+                repo,
+                "tag",
+                "--annotate",
+                "--message",
+                f"{release.version} (from CHANGELOG.md)",
+                release.tag,
+                release.commit,
+            )
     for name in ("copier.yml", "template", "hooks"):
         target = repo / name
         shutil.rmtree(target) if target.is_dir() else target.unlink()
@@ -139,8 +154,13 @@ def shared_venvs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def generate(template: Path, destination: Path, vcs_ref: str, **answers: Any) -> Path:
     """`copier copy --trust` as an owner runs it: the task makes the first commit."""
     run_copy(
-        str(template), destination, data={**DEFAULTS, **answers}, vcs_ref=vcs_ref,
-        defaults=True, quiet=True, unsafe=True,
+        str(template),
+        destination,
+        data={**DEFAULTS, **answers},
+        vcs_ref=vcs_ref,
+        defaults=True,
+        quiet=True,
+        unsafe=True,
     )
     assert git(destination, "rev-list", "--count", "HEAD") == "1"
     return destination
@@ -148,8 +168,14 @@ def generate(template: Path, destination: Path, vcs_ref: str, **answers: Any) ->
 
 def fresh_render(template: Path, destination: Path, **answers: Any) -> Path:
     run_copy(
-        str(template), destination, data={**DEFAULTS, **answers}, vcs_ref="HEAD",
-        defaults=True, quiet=True, unsafe=True, skip_tasks=True,
+        str(template),
+        destination,
+        data={**DEFAULTS, **answers},
+        vcs_ref="HEAD",
+        defaults=True,
+        quiet=True,
+        unsafe=True,
+        skip_tasks=True,
     )
     return destination
 
@@ -157,14 +183,30 @@ def fresh_render(template: Path, destination: Path, **answers: Any) -> Path:
 def copier_update(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """The `copier update` command line, to HEAD of the template clone."""
     return subprocess.run(
-        [sys.executable, "-m", "copier", "update", "--trust", "--defaults", "--vcs-ref", "HEAD", *args],
-        cwd=project, env=pyenv_path(), capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "copier",
+            "update",
+            "--trust",
+            "--defaults",
+            "--vcs-ref",
+            "HEAD",
+            *args,
+        ],
+        cwd=project,
+        env=pyenv_path(),
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
 def run_make(project: Path, venv: Path, *targets: str) -> subprocess.CompletedProcess[str]:
     env = {**pyenv_path(), "UV_PROJECT_ENVIRONMENT": str(venv)}
-    return subprocess.run(["make", *targets], cwd=project, env=env, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        ["make", *targets], cwd=project, env=env, capture_output=True, text=True, check=False
+    )
 
 
 def assert_make_check_passes(project: Path, venv: Path) -> None:
@@ -199,7 +241,9 @@ def append(text: str) -> Callable[[str | None], str]:
 
 def insert_after(anchor: str, text: str) -> Callable[[str | None], str]:
     def change(current: str | None) -> str:
-        assert current is not None and current.count(anchor) == 1, f"anchor not found once: {anchor!r}"
+        assert current is not None and current.count(anchor) == 1, (
+            f"anchor not found once: {anchor!r}"
+        )
         return current.replace(anchor, anchor + text)
 
     return change
@@ -251,7 +295,10 @@ def owner_edits(iac: str) -> list[OwnerEdit]:
     infra = (
         OwnerEdit(
             "template.yaml",
-            insert_after('Properties: {ApiId: !Ref HttpApi, Method: DELETE, Path: "/items/{item_id}"}', SAM_PING_EVENT),
+            insert_after(
+                'Properties: {ApiId: !Ref HttpApi, Method: DELETE, Path: "/items/{item_id}"}',
+                SAM_PING_EVENT,
+            ),
             "Path: /ping",
         )
         if iac == "sam"
@@ -262,9 +309,17 @@ def owner_edits(iac: str) -> list[OwnerEdit]:
         )
     )
     return [
-        OwnerEdit(f"src/{PACKAGE}/serverless_api/handler.py", append(PING_ROUTE), 'def ping() -> dict[str, str]:'),
+        OwnerEdit(
+            f"src/{PACKAGE}/serverless_api/handler.py",
+            append(PING_ROUTE),
+            "def ping() -> dict[str, str]:",
+        ),
         infra,
-        OwnerEdit("tests/unit/serverless_api/test_ping.py", new_file(PING_TEST), "def test_ping_answers_ok"),
+        OwnerEdit(
+            "tests/unit/serverless_api/test_ping.py",
+            new_file(PING_TEST),
+            "def test_ping_answers_ok",
+        ),
         OwnerEdit("README.md", append(RUNBOOK), "## Runbook (owner)"),
     ]
 
@@ -336,3 +391,200 @@ def test_update_from_a_release_keeps_the_owners_edits(
     fresh = fresh_render(template_repo, tmp_path / "fresh")
     assert assert_fresh_render_plus_edits(project, fresh, edits) == 4
     assert_make_check_passes(project, shared_venvs / "sam")
+
+
+# --- Conflicts -------------------------------------------------------------------------------
+
+
+def resolve_keeping_ours(text: str) -> str:
+    """Resolve copier's inline conflicts the way an owner keeping their own lines would."""
+    resolved = re.sub(
+        r"^<{7} before updating\n(?P<ours>.*?)^={7}\n.*?^>{7} after updating\n",
+        lambda match: match["ours"],
+        text,
+        flags=re.MULTILINE | re.DOTALL,
+    )
+    assert resolved != text
+    return resolved
+
+
+def test_a_conflict_is_reported_and_fails_the_checks_until_resolved(
+    template_repo: Path, shared_venvs: Path, tmp_path: Path
+) -> None:
+    """The owner and the template both change README's first line (plus 1 owner edit elsewhere).
+    `copier update` exits 1 naming the file, git marks it unmerged, `make conflicts` and
+    `make check` fail; with `--conflict rej` the *.rej file fails them too. Resolved: both pass."""
+    repo = tmp_path / "template"
+    git(tmp_path, "clone", "--quiet", "--no-local", str(template_repo), str(repo))
+    project = generate(repo, tmp_path / "project", "HEAD")
+    title = (project / "README.md").read_text().splitlines()[0]
+    edits = [
+        OwnerEdit("README.md", insert_after(title, " (owned by Orders)"), "(owned by Orders)"),
+        owner_edits("sam")[0],  # the handler route, away from any upstream change
+    ]
+    commit_edits(project, edits)
+    upstream = repo / "template" / "README.md.jinja"
+    first, rest = upstream.read_text().split("\n", 1)
+    upstream.write_text(f"{first} service\n{rest}")
+    git(repo, "commit", "--quiet", "--all", "--message", "Upstream: retitle the README")
+
+    rejected = copier_update(project, "--conflict", "rej")
+
+    assert rejected.returncode == 1
+    assert "README.md.rej: rejected hunks" in rejected.stderr
+    assert run_make(project, shared_venvs / "sam", "conflicts").returncode != 0
+    git(project, "reset", "--quiet", "--hard")
+    git(project, "clean", "--quiet", "--force", "-d")
+
+    inline = copier_update(project)
+
+    assert inline.returncode == 1, inline.stdout + inline.stderr
+    assert "README.md: conflict markers" in inline.stderr
+    assert git(project, "diff", "--name-only", "--diff-filter=U") == "README.md"
+    readme = (project / "README.md").read_text()
+    assert f"{title} (owned by Orders)" in readme and f"{title} service" in readme
+    conflicts = run_make(project, shared_venvs / "sam", "conflicts")
+    assert conflicts.returncode != 0 and "./README.md:1:<<<<<<< before updating" in conflicts.stdout
+    check = run_make(project, shared_venvs / "sam", "check")
+    assert check.returncode != 0 and "Resolve the conflict markers" in check.stdout
+    assert edits[1].mark in (project / edits[1].path).read_text(), (
+        "the edit without conflict is kept"
+    )
+
+    (project / "README.md").write_text(resolve_keeping_ours(readme))
+    git(project, "add", "README.md")
+
+    assert (
+        subprocess.run(
+            [sys.executable, str(ROOT / "hooks" / "report_conflicts.py")], cwd=project, check=False
+        ).returncode
+        == 0
+    )
+    assert run_make(project, shared_venvs / "sam", "conflicts").returncode == 0
+    assert_make_check_passes(project, shared_venvs / "sam")
+    assert (project / "README.md").read_text().splitlines()[0] == f"{title} (owned by Orders)"
+
+
+# --- Adding and removing a pattern -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("iac", ["sam", "cdk"])
+def test_adding_a_pattern_through_update(
+    template_repo: Path, shared_venvs: Path, tmp_path: Path, iac: str
+) -> None:
+    """A project from the previous release with 4 owner edits gets a pattern it lacked:
+    the pattern's code, infra, tests and ADR arrive, wired into the shared pieces (the whole
+    project equals a fresh render of both patterns plus the edits), and `make check` passes."""
+    added = pattern_to_add()
+    release = releases_under_test()[-1]
+    project = generate(template_repo, tmp_path / "project", release.tag, iac=iac)
+    edits = owner_edits(iac)
+    commit_edits(project, edits)
+
+    result = copier_update(project, "--data", f"patterns={[*START_PATTERNS, added]}")
+
+    assert_update_succeeded(project, result)
+    assert answers(project)["patterns"] == [*START_PATTERNS, added]
+    fresh = fresh_render(
+        template_repo, tmp_path / "fresh", iac=iac, patterns=[*START_PATTERNS, added]
+    )
+    assert assert_fresh_render_plus_edits(project, fresh, edits) == 4
+    code = project / "src" / PACKAGE / added
+    assert sorted(path.name for path in code.glob("*.py")) != ["__init__.py"], "the pattern's code"
+    assert list((project / "tests" / "unit" / added).glob("test_*.py")), "the pattern's tests"
+    assert (project / "docs" / "adr" / CONFIG["pattern_adrs"]["default"][added]).is_file()
+    if iac == "sam":
+        assert f"Handler: {PACKAGE}.{added}." in (project / "template.yaml").read_text()
+    else:
+        assert (project / "infra" / "patterns" / f"{added}.py").is_file()
+        assert (
+            CONFIG["pattern_classes"]["default"][added]
+            in (project / "infra" / "stack.py").read_text()
+        )
+    assert_make_check_passes(project, shared_venvs / iac)
+
+
+def test_removing_a_pattern_through_update(template_repo: Path, tmp_path: Path) -> None:
+    """What README.md documents: every file the template rendered only for the removed pattern
+    is deleted, an owner's edit to one of them included (the commit before the update keeps it);
+    files the owner added in the pattern's folders stay. 4 owner edits checked: one to a removed
+    file, one added file in the removed folder, and a route and README edit that stay.
+
+    No `make check` here: the result equals a fresh render of the remaining patterns plus the
+    surviving edits, and test_generated_projects runs that render's checks."""
+    removed = pattern_to_add()
+    both = [*START_PATTERNS, removed]
+    project = generate(template_repo, tmp_path / "project", "HEAD", patterns=both)
+    pattern_code = max((project / "src" / PACKAGE / removed).glob("*.py"))
+    edited = pattern_code.relative_to(project).as_posix()
+    own = f"src/{PACKAGE}/{removed}/owner_notes.py"
+    kept = [owner_edits("sam")[0], owner_edits("sam")[3]]
+    edits = [
+        OwnerEdit(
+            edited, append("\n# Owner's edit to a file of the removed pattern\n"), "Owner's edit"
+        ),
+        OwnerEdit(
+            own, new_file('"""Owner\'s module inside the removed pattern."""\n'), "Owner's module"
+        ),
+        *kept,
+    ]
+    commit_edits(project, edits)
+    only_removed = set(tree(fresh_render(template_repo, tmp_path / "both", patterns=both))) - set(
+        tree(fresh_render(template_repo, tmp_path / "kept", patterns=START_PATTERNS))
+    )
+    assert edited in only_removed
+
+    result = copier_update(project, "--data", f"patterns={START_PATTERNS}")
+
+    assert_update_succeeded(project, result)
+    assert not any((project / path).exists() for path in only_removed)
+    deleted = set(git(project, "diff", "--name-only", "--diff-filter=D").splitlines())
+    assert deleted == only_removed, "removed files show as deletions in `git status`"
+    assert "Owner's edit" in git(project, "show", f"HEAD:{edited}"), "the edit stays in history"
+    fresh = tmp_path / "kept"
+    assert assert_fresh_render_plus_edits(project, fresh, [edits[1], *kept]) == 3
+    assert (project / own).is_file()
+
+
+# --- Tasks -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def copied_with_task(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate(template_repo, tmp_path_factory.mktemp("with-task") / "project", "HEAD")
+
+
+def test_skip_tasks_renders_the_same_complete_project(
+    template_repo: Path, copied_with_task: Path, tmp_path: Path
+) -> None:
+    """`--skip-tasks` loses only the git repository, never a file. That such a project's own
+    checks pass is test_generated_projects.py::test_make_check_and_build_pass: its `render`
+    fixture skips tasks, so it is not run again here."""
+    skipped = fresh_render(template_repo, tmp_path / "project")
+
+    assert not (skipped / ".git").exists()
+    assert tree(skipped) == tree(copied_with_task)
+
+
+def test_the_copy_task_commits_everything_and_never_reruns_on_update(
+    template_repo: Path, copied_with_task: Path
+) -> None:
+    """The task writes no rendered file (the tree equals a --skip-tasks render, checked above)
+    and commits all of them; `copier update` (here re-answering the region) runs only the
+    after-update migration, not the task: no new commit, no re-initialised repository."""
+    project = copied_with_task
+    first_commit = git(project, "rev-parse", "HEAD")
+    assert git(project, "status", "--porcelain") == ""
+    assert git(project, "ls-files").splitlines() == sorted(tree(project))
+
+    result = copier_update(project, "--data", "aws_region=us-east-1")
+
+    assert_update_succeeded(project, result)
+    assert "init_repository.py" not in result.stderr
+    assert git(project, "rev-parse", "HEAD") == first_commit
+    assert git(project, "rev-list", "--count", "HEAD") == "1"
+    assert 'region = "us-east-1"' in (project / "samconfig.toml").read_text()
+    assert set(git(project, "diff", "--name-only").splitlines()) >= {
+        ".copier-answers.yml",
+        "samconfig.toml",
+    }
