@@ -219,16 +219,27 @@ def assert_make_check_passes(project: Path, venv: Path) -> None:
 
 @dataclass(frozen=True)
 class OwnerEdit:
-    """One change an owner makes: `change` maps a file's text (None: a new file) to the edited text."""
+    """One change an owner makes: `change` maps a file's text (None: no such file) to the edited
+    text (None: the owner deletes the file)."""
 
     path: str
-    change: Callable[[str | None], str]
-    mark: str  # text only the edit brings
+    change: Callable[[str | None], str | None]
+    mark: str  # text only the edit brings (unused for a deletion)
 
     def apply(self, project: Path) -> None:
         target = project / self.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(self.change(target.read_text() if target.exists() else None))
+        changed = self.change(target.read_text() if target.exists() else None)
+        if changed is None:
+            target.unlink()
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(changed)
+
+    def holds_in(self, project: Path) -> bool:
+        target = project / self.path
+        if self.change("") is None:
+            return not target.exists()
+        return target.is_file() and self.mark in target.read_text()
 
 
 def append(text: str) -> Callable[[str | None], str]:
@@ -247,6 +258,11 @@ def insert_after(anchor: str, text: str) -> Callable[[str | None], str]:
         return current.replace(anchor, anchor + text)
 
     return change
+
+
+def delete(current: str | None) -> None:
+    """The owner deletes a file the template renders."""
+    assert current is not None, "the owner deletes a file that exists"
 
 
 def new_file(text: str) -> Callable[[str | None], str]:
@@ -291,7 +307,8 @@ RUNBOOK = "\n## Runbook (owner)\n\nPage the orders on-call rota before replaying
 
 
 def owner_edits(iac: str) -> list[OwnerEdit]:
-    """A handler route, the infra that routes to it, a test of it, and the README."""
+    """A handler route, the infra that routes to it, a test of it, the README, and a deleted
+    file the owner does not want (the pre-commit configuration)."""
     infra = (
         OwnerEdit(
             "template.yaml",
@@ -321,6 +338,7 @@ def owner_edits(iac: str) -> list[OwnerEdit]:
             "def test_ping_answers_ok",
         ),
         OwnerEdit("README.md", append(RUNBOOK), "## Runbook (owner)"),
+        OwnerEdit(".pre-commit-config.yaml", delete, ""),
     ]
 
 
@@ -339,15 +357,18 @@ def assert_fresh_render_plus_edits(project: Path, fresh: Path, edits: list[Owner
     """The updated project is the new version's render with the owner's edits; returns edits checked."""
     expected = tree(fresh)
     for edit in edits:
-        before = expected[edit.path].decode() if edit.path in expected else None
-        expected[edit.path] = edit.change(before).encode()
+        changed = edit.change(expected[edit.path].decode() if edit.path in expected else None)
+        if changed is None:
+            del expected[edit.path]
+        else:
+            expected[edit.path] = changed.encode()
     actual = tree(project)
 
     assert sorted(actual) == sorted(expected), "files differ from the new render plus the owner's"
     for path, content in expected.items():
         assert actual[path] == content, f"{path} is not the new render with the owner's edits"
     for edit in edits:
-        assert edit.mark in (project / edit.path).read_text(), f"owner's edit lost in {edit.path}"
+        assert edit.holds_in(project), f"owner's edit lost in {edit.path}"
     return len(edits)
 
 
@@ -377,8 +398,9 @@ def pattern_to_add() -> str:
 def test_update_from_a_release_keeps_the_owners_edits(
     template_repo: Path, shared_venvs: Path, tmp_path: Path, release: Release
 ) -> None:
-    """SAM project from `release`, 4 owner edits (handler route, its template.yaml route, a test
-    of it, README section), updated to HEAD: the edits survive and `make check` passes."""
+    """SAM project from `release`, 5 owner edits (handler route, its template.yaml route, a test
+    of it, README section, a deleted file), updated to HEAD: the edits survive, the deleted file
+    stays deleted, and `make check` passes."""
     project = generate(template_repo, tmp_path / "project", release.tag)
     assert answers(project)["_commit"] == release.tag
     edits = owner_edits("sam")
@@ -389,7 +411,7 @@ def test_update_from_a_release_keeps_the_owners_edits(
     assert_update_succeeded(project, result)
     assert answers(project)["_commit"] == git(template_repo, "describe", "--tags", "--always")
     fresh = fresh_render(template_repo, tmp_path / "fresh")
-    assert assert_fresh_render_plus_edits(project, fresh, edits) == 4
+    assert assert_fresh_render_plus_edits(project, fresh, edits) == 5
     assert_make_check_passes(project, shared_venvs / "sam")
 
 
@@ -472,7 +494,7 @@ def test_a_conflict_is_reported_and_fails_the_checks_until_resolved(
 def test_adding_a_pattern_through_update(
     template_repo: Path, shared_venvs: Path, tmp_path: Path, iac: str
 ) -> None:
-    """A project from the previous release with 4 owner edits gets a pattern it lacked:
+    """A project from the previous release with 5 owner edits gets a pattern it lacked:
     the pattern's code, infra, tests and ADR arrive, wired into the shared pieces (the whole
     project equals a fresh render of both patterns plus the edits), and `make check` passes."""
     added = pattern_to_add()
@@ -488,7 +510,7 @@ def test_adding_a_pattern_through_update(
     fresh = fresh_render(
         template_repo, tmp_path / "fresh", iac=iac, patterns=[*START_PATTERNS, added]
     )
-    assert assert_fresh_render_plus_edits(project, fresh, edits) == 4
+    assert assert_fresh_render_plus_edits(project, fresh, edits) == 5
     code = project / "src" / PACKAGE / added
     assert sorted(path.name for path in code.glob("*.py")) != ["__init__.py"], "the pattern's code"
     assert list((project / "tests" / "unit" / added).glob("test_*.py")), "the pattern's tests"
