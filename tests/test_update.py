@@ -237,7 +237,7 @@ class OwnerEdit:
 
     def holds_in(self, project: Path) -> bool:
         target = project / self.path
-        if self.change("") is None:
+        if self.change is delete:
             return not target.exists()
         return target.is_file() and self.mark in target.read_text()
 
