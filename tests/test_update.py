@@ -430,6 +430,14 @@ def resolve_keeping_ours(text: str) -> str:
     return resolved
 
 
+def report_conflicts(project: Path) -> subprocess.CompletedProcess[str]:
+    """The after-update migration, run by hand as copier runs it (in the project)."""
+    script = ROOT / "hooks" / "report_conflicts.py"
+    return subprocess.run(
+        [sys.executable, str(script)], cwd=project, capture_output=True, text=True, check=False
+    )
+
+
 def test_a_conflict_is_reported_and_fails_the_checks_until_resolved(
     template_repo: Path, shared_venvs: Path, tmp_path: Path
 ) -> None:
@@ -472,16 +480,16 @@ def test_a_conflict_is_reported_and_fails_the_checks_until_resolved(
     assert edits[1].mark in (project / edits[1].path).read_text(), (
         "the edit without conflict is kept"
     )
+    state = (tree(project), git(project, "status", "--porcelain"))
+    reruns = [report_conflicts(project) for _ in range(2)]
+    assert [rerun.returncode for rerun in reruns] == [1, 1]
+    assert reruns[0].stderr == reruns[1].stderr, "the migration is safe to rerun"
+    assert (tree(project), git(project, "status", "--porcelain")) == state, "and read-only"
 
     (project / "README.md").write_text(resolve_keeping_ours(readme))
     git(project, "add", "README.md")
 
-    assert (
-        subprocess.run(
-            [sys.executable, str(ROOT / "hooks" / "report_conflicts.py")], cwd=project, check=False
-        ).returncode
-        == 0
-    )
+    assert report_conflicts(project).returncode == 0
     assert run_make(project, shared_venvs / "sam", "conflicts").returncode == 0
     assert_make_check_passes(project, shared_venvs / "sam")
     assert (project / "README.md").read_text().splitlines()[0] == f"{title} (owned by Orders)"
