@@ -27,6 +27,8 @@ CASES: list[dict[str, Any]] = [
         {"api_auth": "none"},
         {"python_version": "3.12", "architecture": "x86_64"},
         {"python_version": "3.14"},
+        *({"patterns": [pattern]} for pattern in PATTERNS[1:]),
+        {"patterns": PATTERNS},
     )
 ]
 LEFTOVER_JINJA = re.compile(r"(?<!\$)\{\{|\{%|%\}|\.jinja\b")
@@ -40,7 +42,11 @@ _CloudFormationLoader.add_multi_constructor("!", lambda loader, suffix, node: No
 
 
 def _case_id(case: dict[str, Any]) -> str:
-    return "-".join(str(v) for k, v in case.items() if not k.startswith("jwt_"))
+    return "-".join(
+        "+".join(v) if isinstance(v, list) else str(v)
+        for k, v in case.items()
+        if not k.startswith("jwt_")
+    )
 
 
 @pytest.fixture(scope="module", params=CASES, ids=_case_id)
@@ -51,13 +57,17 @@ def project(request: pytest.FixtureRequest, render: Render) -> tuple[dict[str, A
 def test_files_follow_the_chosen_tool(project: tuple[dict[str, Any], Path]) -> None:
     case, root = project
     sam_files = {"template.yaml", "samconfig.toml"}
-    cdk_files = {"app.py", "cdk.json", "infra/stack.py", "infra/platform.py", "infra/patterns/serverless_api.py"}
+    patterns = case.get("patterns", ["serverless_api"])
+    cdk_files = {"app.py", "cdk.json", "infra/stack.py", "infra/platform.py"}
+    cdk_files |= {f"infra/patterns/{pattern}.py" for pattern in patterns}
     present = {str(p.relative_to(root)) for p in files_of(root)}
 
     assert sam_files <= present if case["iac"] == "sam" else not sam_files & present
     assert cdk_files <= present if case["iac"] == "cdk" else not cdk_files & present
     assert f"docs/adr/0002-infrastructure-as-code-{case['iac']}.md" in present
     assert {"Makefile", "README.md", ".github/workflows/ci.yml", "infra/synth.py"} <= present
+    for pattern in set(PATTERNS) - set(patterns):
+        assert not [path for path in present if pattern in path.replace("-", "_")], pattern
 
 
 def test_structured_files_parse(project: tuple[dict[str, Any], Path]) -> None:
