@@ -145,6 +145,8 @@ def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def shared_venvs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Per tool (`shared_venvs / iac`), one virtual environment and one mypy cache for all the
+    projects these tests check: uv installs once, mypy reads aws_cdk's stubs once."""
     return tmp_path_factory.mktemp("venvs")
 
 
@@ -202,16 +204,21 @@ def copier_update(project: Path, *args: str) -> subprocess.CompletedProcess[str]
     )
 
 
-def run_make(project: Path, venv: Path, *targets: str) -> subprocess.CompletedProcess[str]:
-    env = {**pyenv_path(), "UV_PROJECT_ENVIRONMENT": str(venv)}
+def run_make(project: Path, caches: Path, *targets: str) -> subprocess.CompletedProcess[str]:
+    """`make` in the project, with the virtual environment and mypy cache in `caches`."""
+    env = {
+        **pyenv_path(),
+        "UV_PROJECT_ENVIRONMENT": str(caches / "venv"),
+        "MYPY_CACHE_DIR": str(caches / "mypy"),
+    }
     return subprocess.run(
         ["make", *targets], cwd=project, env=env, capture_output=True, text=True, check=False
     )
 
 
-def assert_make_check_passes(project: Path, venv: Path) -> None:
+def assert_make_check_passes(project: Path, caches: Path) -> None:
     for target in ("install", "check"):
-        result = run_make(project, venv, target)
+        result = run_make(project, caches, target)
         output = result.stdout + result.stderr
         assert result.returncode == 0, f"make {target} failed in {project}:\n{output[-6000:]}"
     assert " passed" in output and " 0 failed" in output
