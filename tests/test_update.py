@@ -382,7 +382,7 @@ def assert_fresh_render_plus_edits(project: Path, fresh: Path, edits: list[Owner
 def assert_update_succeeded(project: Path, result: subprocess.CompletedProcess[str]) -> None:
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
-    assert "report_conflicts.py" in output, "the after-update migration ran"
+    assert output.count("report_conflicts.py") == 1, "the after-update migration ran once"
     assert git(project, "diff", "--name-only", "--diff-filter=U") == ""
 
 
