@@ -10,8 +10,8 @@ with the task (git init and a first commit), edits committed, then the `copier u
 The yardstick of an update: the updated project equals a fresh render of the new version with
 the same answers, plus the owner's edits (each applied to the fresh render), byte for byte.
 
-Slow: the scenarios that end in the project's `make check` install its dependencies into one
-shared environment per tool (`UV_PROJECT_ENVIRONMENT`), so uv installs them once.
+Slow: the scenarios that end in the project's `make check` run it in conftest's
+`project_caches` (one virtual environment and mypy cache per tool for the whole session).
 """
 
 import re
@@ -143,13 +143,6 @@ def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return repo
 
 
-@pytest.fixture(scope="session")
-def shared_venvs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Per tool (`shared_venvs / iac`), one virtual environment and one mypy cache for all the
-    projects these tests check: uv installs once, mypy reads aws_cdk's stubs once."""
-    return tmp_path_factory.mktemp("venvs")
-
-
 # --- Projects and owners ---------------------------------------------------------------------
 
 
@@ -204,21 +197,15 @@ def copier_update(project: Path, *args: str) -> subprocess.CompletedProcess[str]
     )
 
 
-def run_make(project: Path, caches: Path, *targets: str) -> subprocess.CompletedProcess[str]:
-    """`make` in the project, with the virtual environment and mypy cache in `caches`."""
-    env = {
-        **pyenv_path(),
-        "UV_PROJECT_ENVIRONMENT": str(caches / "venv"),
-        "MYPY_CACHE_DIR": str(caches / "mypy"),
-    }
+def run_make(project: Path, env: dict[str, str], *targets: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["make", *targets], cwd=project, env=env, capture_output=True, text=True, check=False
     )
 
 
-def assert_make_check_passes(project: Path, caches: Path) -> None:
+def assert_make_check_passes(project: Path, env: dict[str, str]) -> None:
     for target in ("install", "check"):
-        result = run_make(project, caches, target)
+        result = run_make(project, env, target)
         output = result.stdout + result.stderr
         assert result.returncode == 0, f"make {target} failed in {project}:\n{output[-6000:]}"
     assert " passed" in output and " 0 failed" in output
@@ -403,7 +390,7 @@ def pattern_to_add() -> str:
 
 @pytest.mark.parametrize("release", releases_under_test(), ids=lambda release: release.tag)
 def test_update_from_a_release_keeps_the_owners_edits(
-    template_repo: Path, shared_venvs: Path, tmp_path: Path, release: Release
+    template_repo: Path, project_caches: dict[str, dict[str, str]], tmp_path: Path, release: Release
 ) -> None:
     """SAM project from `release`, 5 owner edits (handler route, its template.yaml route, a test
     of it, README section, a deleted file), updated to HEAD: the edits survive, the deleted file
@@ -419,7 +406,7 @@ def test_update_from_a_release_keeps_the_owners_edits(
     assert answers(project)["_commit"] == git(template_repo, "describe", "--tags", "--always")
     fresh = fresh_render(template_repo, tmp_path / "fresh")
     assert assert_fresh_render_plus_edits(project, fresh, edits) == 5
-    assert_make_check_passes(project, shared_venvs / "sam")
+    assert_make_check_passes(project, project_caches["sam"])
 
 
 # --- Conflicts -------------------------------------------------------------------------------
@@ -446,7 +433,7 @@ def report_conflicts(project: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_a_conflict_is_reported_and_fails_the_checks_until_resolved(
-    template_repo: Path, shared_venvs: Path, tmp_path: Path
+    template_repo: Path, project_caches: dict[str, dict[str, str]], tmp_path: Path
 ) -> None:
     """The owner and the template both change README's first line (plus 1 owner edit elsewhere).
     `copier update` exits 1 naming the file, git marks it unmerged, `make conflicts` and
@@ -469,7 +456,7 @@ def test_a_conflict_is_reported_and_fails_the_checks_until_resolved(
 
     assert rejected.returncode == 1
     assert "README.md.rej: rejected hunks" in rejected.stderr
-    assert run_make(project, shared_venvs / "sam", "conflicts").returncode != 0
+    assert run_make(project, project_caches["sam"], "conflicts").returncode != 0
     git(project, "reset", "--quiet", "--hard")
     git(project, "clean", "--quiet", "--force", "-d")
 
@@ -480,9 +467,9 @@ def test_a_conflict_is_reported_and_fails_the_checks_until_resolved(
     assert git(project, "diff", "--name-only", "--diff-filter=U") == "README.md"
     readme = (project / "README.md").read_text()
     assert f"{title} (owned by Orders)" in readme and f"{title} service" in readme
-    conflicts = run_make(project, shared_venvs / "sam", "conflicts")
+    conflicts = run_make(project, project_caches["sam"], "conflicts")
     assert conflicts.returncode != 0 and "./README.md:1:<<<<<<< before updating" in conflicts.stdout
-    check = run_make(project, shared_venvs / "sam", "check")
+    check = run_make(project, project_caches["sam"], "check")
     assert check.returncode != 0 and "Resolve the conflict markers" in check.stdout
     assert edits[1].mark in (project / edits[1].path).read_text(), (
         "the edit without conflict is kept"
@@ -497,8 +484,8 @@ def test_a_conflict_is_reported_and_fails_the_checks_until_resolved(
     git(project, "add", "README.md")
 
     assert report_conflicts(project).returncode == 0
-    assert run_make(project, shared_venvs / "sam", "conflicts").returncode == 0
-    assert_make_check_passes(project, shared_venvs / "sam")
+    assert run_make(project, project_caches["sam"], "conflicts").returncode == 0
+    assert_make_check_passes(project, project_caches["sam"])
     assert (project / "README.md").read_text().splitlines()[0] == f"{title} (owned by Orders)"
 
 
@@ -507,7 +494,7 @@ def test_a_conflict_is_reported_and_fails_the_checks_until_resolved(
 
 @pytest.mark.parametrize("iac", ["sam", "cdk"])
 def test_adding_a_pattern_through_update(
-    template_repo: Path, shared_venvs: Path, tmp_path: Path, iac: str
+    template_repo: Path, project_caches: dict[str, dict[str, str]], tmp_path: Path, iac: str
 ) -> None:
     """A project from the previous release with 5 owner edits gets a pattern it lacked:
     the pattern's code, infra, tests and ADR arrive, wired into the shared pieces (the whole
@@ -538,7 +525,7 @@ def test_adding_a_pattern_through_update(
             CONFIG["pattern_classes"]["default"][added]
             in (project / "infra" / "stack.py").read_text()
         )
-    assert_make_check_passes(project, shared_venvs / iac)
+    assert_make_check_passes(project, project_caches[iac])
 
 
 def test_removing_a_pattern_through_update(template_repo: Path, tmp_path: Path) -> None:
