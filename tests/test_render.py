@@ -126,3 +126,24 @@ def test_every_pattern_has_its_folder_in_every_layer(render: Render) -> None:
             assert (root / "docs" / "adr" / adrs[pattern]).is_file()
             if iac == "cdk":
                 assert (root / "infra" / "patterns" / f"{pattern}.py").is_file()
+
+
+@pytest.mark.parametrize("iac", ["sam", "cdk"])
+def test_only_cache_aside_brings_the_vpc_the_dependency_layer_and_a_server_for_ci(
+    render: Render, iac: str
+) -> None:
+    for patterns, cached in ((["cache_aside"], True), (["serverless_api", "event_driven"], False)):
+        root = render(patterns=patterns, iac=iac, architecture="x86_64")
+        infra = (root / ("template.yaml" if iac == "sam" else "infra/platform.py")).read_text()
+        makefile = (root / "Makefile").read_text()
+        runtime = tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"]
+
+        assert (("AWS::EC2::VPC" if iac == "sam" else "ec2.Vpc(") in infra) == cached
+        assert ("DependenciesLayer" in infra or '"build/dependencies"' in infra) == cached
+        assert any(dependency.startswith("redis") for dependency in runtime) == cached
+        assert ("--python-platform $(LAMBDA_PLATFORM)" in makefile) == cached
+        assert ("LAMBDA_PLATFORM := x86_64-manylinux2014" in makefile) == cached
+        workflow = (root / ".github" / "workflows" / "ci.yml").read_text()
+        assert ("install -y redis-server" in workflow) == cached
+        assert (root / "tests" / "valkey_server.py").is_file() == cached
+        assert (root / "src" / "orders_service" / "shared" / "valkey.py").is_file() == cached
