@@ -44,7 +44,10 @@ BAD_ANSWERS = [
     ({"patterns": []}, "Choose at least one pattern"),
     ({"aws_region": "europe"}, "AWS region code"),
     ({"api_auth": "jwt", "jwt_issuer": "http://insecure.example.com"}, "https:// URL"),
-    ({"api_auth": "jwt", "jwt_issuer": "https://id.example.com", "jwt_audience": "two words"}, "without spaces"),
+    (
+        {"api_auth": "jwt", "jwt_issuer": "https://id.example.com", "jwt_audience": "two words"},
+        "without spaces",
+    ),
 ]
 
 
