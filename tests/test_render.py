@@ -29,6 +29,7 @@ CASES: list[dict[str, Any]] = [
         {"python_version": "3.14"},
         *({"patterns": [pattern]} for pattern in PATTERNS[1:]),
         {"patterns": PATTERNS},
+        {"patterns": ["batch", "data_lake"], "batch_schedule": "rate(6 hours)"},
     )
 ]
 LEFTOVER_JINJA = re.compile(r"(?<!\$)\{\{|\{%|%\}|\.jinja\b")
@@ -124,3 +125,18 @@ def test_every_pattern_has_its_folder_in_every_layer(render: Render) -> None:
             assert list((root / "docs" / "adr").glob(f"000?-{pattern.replace('_', '-')}*.md"))
             if iac == "cdk":
                 assert (root / "infra" / "patterns" / f"{pattern}.py").is_file()
+
+
+@pytest.mark.parametrize("iac", ["sam", "cdk"])
+def test_the_batch_schedule_and_the_lake_reach_the_infrastructure(render: Render, iac: str) -> None:
+    alone = render(patterns=["batch"], iac=iac, batch_schedule="rate(6 hours)")
+    both = render(patterns=["batch", "data_lake"], iac=iac)
+    infra = "template.yaml" if iac == "sam" else "infra/patterns/batch.py"
+
+    assert "rate(6 hours)" in (alone / infra).read_text()
+    assert "cron(0 2 * * ? *)" in (both / infra).read_text()
+    assert "sales_summaries" not in (alone / infra).read_text()
+    assert "sales_summaries" in (both / infra).read_text()
+    assert (alone / "statemachines" / "batch.asl.json").is_file()
+    assert not (alone / "src" / "orders_service" / "shared" / "events.py").exists()
+    assert (both / "src" / "orders_service" / "shared" / "objects.py").is_file()
