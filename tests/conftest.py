@@ -24,6 +24,8 @@ DEFAULTS: dict[str, Any] = {"project_name": "Orders Service"}
 PATTERNS = [
     "serverless_api",
     "event_driven",
+    "batch",
+    "data_lake",
     "cqrs_es",
 ]  # every pattern key copier.yml offers, in the README's order
 

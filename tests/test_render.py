@@ -34,6 +34,7 @@ CASES: list[dict[str, Any]] = [
         {"python_version": "3.14"},
         *({"patterns": [pattern]} for pattern in PATTERNS[1:]),
         {"patterns": PATTERNS},
+        {"patterns": ["batch", "data_lake"], "batch_schedule": "rate(6 hours)"},
     )
 ]
 SUBSETS = [
@@ -214,3 +215,18 @@ def test_ruff_passes_on_every_combination(every_combination: dict[str, Path]) ->
             check=False,
         )
         assert result.returncode == 0, result.stdout[-6000:] + result.stderr
+
+
+@pytest.mark.parametrize("iac", ["sam", "cdk"])
+def test_the_batch_schedule_and_the_lake_reach_the_infrastructure(render: Render, iac: str) -> None:
+    alone = render(patterns=["batch"], iac=iac, batch_schedule="rate(6 hours)")
+    both = render(patterns=["batch", "data_lake"], iac=iac)
+    infra = "template.yaml" if iac == "sam" else "infra/patterns/batch.py"
+
+    assert "rate(6 hours)" in (alone / infra).read_text()
+    assert "cron(0 2 * * ? *)" in (both / infra).read_text()
+    assert "sales_summaries" not in (alone / infra).read_text()
+    assert "sales_summaries" in (both / infra).read_text()
+    assert (alone / "statemachines" / "batch.asl.json").is_file()
+    assert not (alone / "src" / "orders_service" / "shared" / "events.py").exists()
+    assert (both / "src" / "orders_service" / "shared" / "objects.py").is_file()
