@@ -38,7 +38,9 @@ def make(project: Path, *targets: str, env: dict[str, str] | None = None) -> str
         check=False,
     )
     output = result.stdout + result.stderr
-    assert result.returncode == 0, f"make {' '.join(targets)} failed in {project}:\n{output[-6000:]}"
+    assert result.returncode == 0, (
+        f"make {' '.join(targets)} failed in {project}:\n{output[-6000:]}"
+    )
     return output
 
 
@@ -70,7 +72,12 @@ def test_a_finding_fails_the_security_scan(render: Render) -> None:
     make(project, "install")
 
     result = subprocess.run(
-        ["make", "infra"], cwd=project, env=pyenv_path(), capture_output=True, text=True, check=False
+        ["make", "infra"],
+        cwd=project,
+        env=pyenv_path(),
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
     assert result.returncode != 0

@@ -44,7 +44,21 @@ BAD_ANSWERS = [
     ({"patterns": []}, "Choose at least one pattern"),
     ({"aws_region": "europe"}, "AWS region code"),
     ({"api_auth": "jwt", "jwt_issuer": "http://insecure.example.com"}, "https:// URL"),
-    ({"api_auth": "jwt", "jwt_issuer": "https://id.example.com", "jwt_audience": "two words"}, "without spaces"),
+    (
+        {"api_auth": "jwt", "jwt_issuer": "https://id.example.com", "jwt_audience": "two words"},
+        "without spaces",
+    ),
+    ({"patterns": ["batch"], "batch_schedule": "0 2 * * *"}, 'such as "cron(0 2 * * ? *)"'),
+    (
+        {"patterns": ["batch"], "batch_schedule": "cron(0 2 * * * *)"},
+        'with "?" in day-of-month or day-of-week',
+    ),
+    (
+        {"patterns": ["batch"], "batch_schedule": "cron(0 2 * * ?)"},
+        "EventBridge Scheduler expression",
+    ),
+    ({"patterns": ["batch"], "batch_schedule": "rate(0 hours)"}, 'such as "rate(6 hours)"'),
+    ({"patterns": ["batch"], "batch_schedule": "rate(1 week)"}, 'such as "rate(6 hours)"'),
 ]
 
 
