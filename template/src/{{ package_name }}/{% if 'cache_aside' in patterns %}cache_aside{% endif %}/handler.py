@@ -7,10 +7,10 @@ import boto3
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from ..shared.cache import cache_from_environment
 from ..shared.http import create_resolver
 from ..shared.observability import logger, metrics, tracer
 from ..shared.settings import required_env
+from ..shared.valkey import cache_from_environment
 from .caching import CachedProductRepository
 from .repository import DynamoDbProductRepository
 from .service import ProductService
