@@ -16,7 +16,7 @@ from copier import run_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS: dict[str, Any] = {"project_name": "Orders Service"}
-PATTERNS = ["serverless_api", "event_driven", "microservices"]  # every pattern key copier.yml offers, in the README's order
+PATTERNS = ["serverless_api", "event_driven", "microservices", "cqrs_es"]  # every pattern key copier.yml offers, in the README's order
 
 Render = Callable[..., Path]
 

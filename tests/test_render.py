@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import PATTERNS, Render, files_of
+from tests.conftest import PATTERNS, ROOT, Render, files_of
 
 JWT = {"api_auth": "jwt", "jwt_issuer": "https://id.example.com/pool", "jwt_audience": "client-1"}
 CASES: list[dict[str, Any]] = [
@@ -113,6 +113,8 @@ def test_answers_shape_the_infrastructure(project: tuple[dict[str, Any], Path]) 
 
 
 def test_every_pattern_has_its_folder_in_every_layer(render: Render) -> None:
+    questions = yaml.safe_load((ROOT / "copier.yml").read_text())
+    adrs = questions["pattern_adrs"]["default"]
     for iac in ("sam", "cdk"):
         root = render(patterns=PATTERNS, iac=iac)
         package = root / "src" / "orders_service"
@@ -123,7 +125,7 @@ def test_every_pattern_has_its_folder_in_every_layer(render: Render) -> None:
             assert (root / "events" / pattern).is_dir()
             assert (root / "tests" / "unit" / pattern).is_dir()
             assert (root / "tests" / "infra" / f"test_{pattern}.py").is_file()
-            assert list((root / "docs" / "adr").glob(f"000?-{pattern.replace('_', '-')}*.md"))
+            assert (root / "docs" / "adr" / adrs[pattern]).is_file()
             if iac == "cdk":
                 assert (root / "infra" / "patterns" / f"{pattern}.py").is_file()
 

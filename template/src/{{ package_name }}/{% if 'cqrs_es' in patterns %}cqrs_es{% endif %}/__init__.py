@@ -1,0 +1,1 @@
+"""CQRS + event sourcing pattern: accounts as an append-only event stream, projected into a read model."""
