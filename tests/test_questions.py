@@ -84,7 +84,13 @@ def test_bad_answer_is_refused_with_a_hint_and_writes_nothing(
 
 
 @pytest.mark.parametrize(
-    "choice", [{"iac": "terraform"}, {"python_version": "3.9"}, {"architecture": "sparc"}]
+    "choice",
+    [
+        {"iac": "terraform"},
+        {"python_version": "3.9"},
+        {"architecture": "sparc"},
+        {"patterns": ["microservices"], "microservices_compute": "ec2"},
+    ],
 )
 def test_an_answer_outside_the_choices_is_refused(
     template_snapshot: Path, tmp_path: Path, choice: dict[str, str]
@@ -108,3 +114,19 @@ def test_services_are_asked_only_with_microservices_and_give_one_folder_each(ren
     assert not (package / "billing" / "subscriber.py").exists()
     assert not (package / "stock_levels" / "subscriber.py").exists()
     assert "services" not in yaml.safe_load((render().joinpath(".copier-answers.yml")).read_text())
+
+
+def test_fargate_brings_the_vpc_the_containers_and_their_dependencies(render: Render) -> None:
+    project = render(patterns=["microservices"], microservices_compute="fargate")
+    lambda_project = render(patterns=["microservices"])
+    service = project / "src" / "orders_service" / "microservices" / "orders"
+
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["microservices_compute"] == "fargate"
+    assert (project / "Dockerfile").is_file()
+    assert (service / "app.py").is_file()
+    assert not (service / "handler.py").exists()
+    assert "PrivateSubnetA" in (project / "template.yaml").read_text()
+    assert "starlette" in (project / "pyproject.toml").read_text()
+    assert not (lambda_project / "Dockerfile").exists()
+    assert "PrivateSubnetA" not in (lambda_project / "template.yaml").read_text()
+    assert "starlette" not in (lambda_project / "pyproject.toml").read_text()

@@ -29,6 +29,8 @@ CASES: list[dict[str, Any]] = [
         {"python_version": "3.14"},
         *({"patterns": [pattern]} for pattern in PATTERNS[1:]),
         {"patterns": PATTERNS},
+        {"patterns": ["microservices"], "microservices_compute": "fargate"},
+        {"patterns": PATTERNS, "microservices_compute": "fargate", "api_auth": "none"},
     )
 ]
 LEFTOVER_JINJA = re.compile(r"(?<!\$)\{\{|\{%|%\}|\.jinja\b")
