@@ -26,7 +26,7 @@ from copier import run_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.conftest import pyenv_path, snapshot_template  # noqa: E402
+from tests.conftest import pyenv_path, snapshot_template
 
 
 def median_seconds(action: Callable[[], object], runs: int) -> float:

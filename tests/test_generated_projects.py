@@ -4,9 +4,7 @@ Slow: each test installs a project's dependencies (from uv's cache after the fir
 runs its `make` targets. Marked `slow`; `pytest -m "not slow"` skips them.
 """
 
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -40,35 +38,19 @@ def make(project: Path, *targets: str, env: dict[str, str] | None = None) -> str
         check=False,
     )
     output = result.stdout + result.stderr
-    assert result.returncode == 0, f"make {' '.join(targets)} failed in {project}:\n{output[-6000:]}"
+    assert result.returncode == 0, (
+        f"make {' '.join(targets)} failed in {project}:\n{output[-6000:]}"
+    )
     return output
-
-
-@pytest.fixture(scope="module")
-def shared_caches(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]:
-    """Per tool, one virtual environment and one mypy cache for every project of the matrix.
-
-    The projects' checks run unchanged; sharing only spares re-reading aws_cdk's stubs
-    (about 50 s of mypy per CDK project when cold).
-    """
-    caches = tmp_path_factory.mktemp("caches")
-    return {
-        iac: {
-            **pyenv_path(),
-            "UV_PROJECT_ENVIRONMENT": str(caches / f"venv-{iac}"),
-            "MYPY_CACHE_DIR": str(caches / f"mypy-{iac}"),
-        }
-        for iac in ("sam", "cdk")
-    }
 
 
 @pytest.mark.parametrize("patterns", COMBINATIONS, ids="+".join)
 @pytest.mark.parametrize("iac", ["sam", "cdk"])
 def test_make_check_and_build_pass(
-    render: Render, shared_caches: dict[str, dict[str, str]], iac: str, patterns: tuple[str, ...]
+    render: Render, project_caches: dict[str, dict[str, str]], iac: str, patterns: tuple[str, ...]
 ) -> None:
     project = render(iac=iac, patterns=list(patterns))
-    env = shared_caches[iac]
+    env = project_caches[iac]
     make(project, "install", env=env)
 
     output = make(project, "check", "build", env=env)
@@ -90,7 +72,12 @@ def test_a_finding_fails_the_security_scan(render: Render) -> None:
     make(project, "install")
 
     result = subprocess.run(
-        ["make", "infra"], cwd=project, env=pyenv_path(), capture_output=True, text=True, check=False
+        ["make", "infra"],
+        cwd=project,
+        env=pyenv_path(),
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
     assert result.returncode != 0
@@ -106,7 +93,7 @@ def test_newcomer_path_from_the_readme(tmp_path: Path) -> None:
         for line in (ROOT / "README.md").read_text().splitlines()
         if line.strip().startswith("uvx copier copy")
     )
-    subprocess.run(command, shell=True, cwd=clone, env=pyenv_path(), check=True)  # noqa: S602
+    subprocess.run(command, shell=True, cwd=clone, env=pyenv_path(), check=True)
     project = clone.parent / "my-service"
 
     assert (project / ".git").is_dir(), "the copy task makes the project a git repository"

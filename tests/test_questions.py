@@ -44,19 +44,54 @@ BAD_ANSWERS = [
     ({"patterns": []}, "Choose at least one pattern"),
     ({"aws_region": "europe"}, "AWS region code"),
     ({"patterns": ["microservices"], "services": "orders"}, "at least two services"),
-    ({"patterns": ["microservices"], "services": "orders, "}, "a service name is a lowercase identifier"),
-    ({"patterns": ["microservices"], "services": "orders, Inventory"}, '"Inventory": a service name is a lowercase identifier'),
-    ({"patterns": ["microservices"], "services": "orders, stock-levels"}, "a service name is a lowercase identifier"),
-    ({"patterns": ["microservices"], "services": "orders, 2nd"}, "a service name is a lowercase identifier"),
-    ({"patterns": ["microservices"], "services": "orders, stock__levels"}, "a service name is a lowercase identifier"),
+    (
+        {"patterns": ["microservices"], "services": "orders, "},
+        "a service name is a lowercase identifier",
+    ),
+    (
+        {"patterns": ["microservices"], "services": "orders, Inventory"},
+        '"Inventory": a service name is a lowercase identifier',
+    ),
+    (
+        {"patterns": ["microservices"], "services": "orders, stock-levels"},
+        "a service name is a lowercase identifier",
+    ),
+    (
+        {"patterns": ["microservices"], "services": "orders, 2nd"},
+        "a service name is a lowercase identifier",
+    ),
+    (
+        {"patterns": ["microservices"], "services": "orders, stock__levels"},
+        "a service name is a lowercase identifier",
+    ),
     ({"patterns": ["microservices"], "services": "orders, " + "a" * 21}, "at most 20 characters"),
     ({"patterns": ["microservices"], "services": "orders, inventory, orders"}, "may appear once"),
-    ({"patterns": ["microservices"], "services": "orders, event_driven"}, '"event_driven": the name is taken'),
+    (
+        {"patterns": ["microservices"], "services": "orders, event_driven"},
+        '"event_driven": the name is taken',
+    ),
     ({"patterns": ["microservices"], "services": "orders, shared"}, "the name is taken"),
-    ({"patterns": ["microservices"], "services": "orders, class"}, 'choose another, e.g. "class_service"'),
+    (
+        {"patterns": ["microservices"], "services": "orders, class"},
+        'choose another, e.g. "class_service"',
+    ),
     ({"patterns": ["microservices"], "services": "json, orders"}, '"json": the name is taken'),
     ({"api_auth": "jwt", "jwt_issuer": "http://insecure.example.com"}, "https:// URL"),
-    ({"api_auth": "jwt", "jwt_issuer": "https://id.example.com", "jwt_audience": "two words"}, "without spaces"),
+    (
+        {"api_auth": "jwt", "jwt_issuer": "https://id.example.com", "jwt_audience": "two words"},
+        "without spaces",
+    ),
+    ({"patterns": ["batch"], "batch_schedule": "0 2 * * *"}, 'such as "cron(0 2 * * ? *)"'),
+    (
+        {"patterns": ["batch"], "batch_schedule": "cron(0 2 * * * *)"},
+        'with "?" in day-of-month or day-of-week',
+    ),
+    (
+        {"patterns": ["batch"], "batch_schedule": "cron(0 2 * * ?)"},
+        "EventBridge Scheduler expression",
+    ),
+    ({"patterns": ["batch"], "batch_schedule": "rate(0 hours)"}, 'such as "rate(6 hours)"'),
+    ({"patterns": ["batch"], "batch_schedule": "rate(1 week)"}, 'such as "rate(6 hours)"'),
 ]
 
 
@@ -98,7 +133,9 @@ def test_an_answer_outside_the_choices_is_refused(
     refusal(template_snapshot, tmp_path / "service", choice)
 
 
-def test_services_are_asked_only_with_microservices_and_give_one_folder_each(render: Render) -> None:
+def test_services_are_asked_only_with_microservices_and_give_one_folder_each(
+    render: Render,
+) -> None:
     project = render(patterns=["microservices"], services=" billing ,shipping, stock_levels")
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     package = project / "src" / "orders_service" / "microservices"
@@ -121,7 +158,10 @@ def test_fargate_brings_the_vpc_the_containers_and_their_dependencies(render: Re
     lambda_project = render(patterns=["microservices"])
     service = project / "src" / "orders_service" / "microservices" / "orders"
 
-    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["microservices_compute"] == "fargate"
+    assert (
+        yaml.safe_load((project / ".copier-answers.yml").read_text())["microservices_compute"]
+        == "fargate"
+    )
     assert (project / "Dockerfile").is_file()
     assert (service / "app.py").is_file()
     assert not (service / "handler.py").exists()

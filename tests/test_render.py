@@ -1,21 +1,26 @@
 """2. Render matrix: every supported answer set renders a coherent, well-formed project.
 
 Fast and static: files present or absent, YAML/TOML/JSON parse, no Jinja left behind,
-Python compiles, and ruff (lint and format) passes under the project's own settings.
+Python compiles, every SAM handler names a function, and ruff (lint and format) passes
+under the project's own settings. First a matrix of answers, then every non-empty subset
+of the patterns in both tools. (Handlers in CDK code are resolved by each generated
+project's own infrastructure tests, on the synthesized template.)
 """
 
+import ast
 import json
 import re
 import subprocess
 import sys
 import tomllib
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from tests.conftest import PATTERNS, ROOT, Render, files_of
+from tests.conftest import PATTERNS, ROOT, Render, files_of, render_into
 
 JWT = {"api_auth": "jwt", "jwt_issuer": "https://id.example.com/pool", "jwt_audience": "client-1"}
 CASES: list[dict[str, Any]] = [
@@ -31,7 +36,11 @@ CASES: list[dict[str, Any]] = [
         {"patterns": PATTERNS},
         {"patterns": ["microservices"], "microservices_compute": "fargate"},
         {"patterns": PATTERNS, "microservices_compute": "fargate", "api_auth": "none"},
+        {"patterns": ["batch", "data_lake"], "batch_schedule": "rate(6 hours)"},
     )
+]
+SUBSETS = [
+    list(subset) for size in range(1, len(PATTERNS) + 1) for subset in combinations(PATTERNS, size)
 ]
 LEFTOVER_JINJA = re.compile(r"(?<!\$)\{\{|\{%|%\}|\.jinja\b")
 
@@ -41,6 +50,62 @@ class _CloudFormationLoader(yaml.SafeLoader):
 
 
 _CloudFormationLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def problems_in(root: Path) -> list[str]:
+    """What is statically wrong with a rendered project; empty when nothing is."""
+    problems = []
+    for path in files_of(root):
+        relative = path.relative_to(root)
+        if LEFTOVER_JINJA.search(path.name):
+            problems.append(f"{relative}: Jinja in the file name")
+        text = path.read_text()
+        if match := LEFTOVER_JINJA.search(text):
+            problems.append(f"{relative}: leftover Jinja {match.group()!r}")
+        try:
+            if path.suffix in {".yml", ".yaml"}:
+                yaml.load(text, Loader=_CloudFormationLoader)
+            elif path.suffix == ".toml":
+                tomllib.loads(text)
+            elif path.suffix == ".json":
+                json.loads(text)
+            elif path.suffix == ".py":
+                compile(text, str(path), "exec")
+        except (
+            yaml.YAMLError,
+            tomllib.TOMLDecodeError,
+            json.JSONDecodeError,
+            SyntaxError,
+        ) as error:
+            problems.append(f"{relative}: {error}")
+    return problems + _unresolved_sam_handlers(root)
+
+
+def _unresolved_sam_handlers(root: Path) -> list[str]:
+    template = root / "template.yaml"
+    if not template.is_file():
+        return []
+    unresolved = []
+    for logical_id, resource in yaml.load(template.read_text(), Loader=_CloudFormationLoader)[
+        "Resources"
+    ].items():
+        handler = (resource.get("Properties") or {}).get("Handler")
+        if resource["Type"] != "AWS::Serverless::Function" or handler is None:
+            continue
+        module, _, name = handler.rpartition(".")
+        source = root / "src" / Path(*module.split(".")).with_suffix(".py")
+        functions = (
+            {
+                node.name
+                for node in ast.parse(source.read_text()).body
+                if isinstance(node, ast.FunctionDef)
+            }
+            if source.is_file()
+            else set()
+        )
+        if name not in functions:
+            unresolved.append(f"{logical_id}: handler {handler} names no function under src/")
+    return unresolved
 
 
 def _case_id(case: dict[str, Any]) -> str:
@@ -72,33 +137,20 @@ def test_files_follow_the_chosen_tool(project: tuple[dict[str, Any], Path]) -> N
         assert not [path for path in present if pattern in path.replace("-", "_")], pattern
 
 
-def test_structured_files_parse(project: tuple[dict[str, Any], Path]) -> None:
+def test_project_is_well_formed(project: tuple[dict[str, Any], Path]) -> None:
     _, root = project
-    for path in files_of(root):
-        text = path.read_text()
-        if path.suffix in {".yml", ".yaml"}:
-            assert yaml.load(text, Loader=_CloudFormationLoader) is not None, path  # noqa: S506
-        elif path.suffix == ".toml":
-            tomllib.loads(text)
-        elif path.suffix == ".json":
-            json.loads(text)
-
-
-def test_no_jinja_is_left_and_python_compiles(project: tuple[dict[str, Any], Path]) -> None:
-    _, root = project
-    for path in files_of(root):
-        assert not LEFTOVER_JINJA.search(path.name), path
-        text = path.read_text()
-        assert not LEFTOVER_JINJA.search(text), f"{path}: {LEFTOVER_JINJA.search(text)}"
-        if path.suffix == ".py":
-            compile(text, str(path), "exec")
+    assert problems_in(root) == []
 
 
 def test_ruff_passes_with_the_projects_settings(project: tuple[dict[str, Any], Path]) -> None:
     _, root = project
     for command in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
         result = subprocess.run(
-            [sys.executable, "-m", "ruff", *command], cwd=root, capture_output=True, text=True, check=False
+            [sys.executable, "-m", "ruff", *command],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         assert result.returncode == 0, result.stdout + result.stderr
 
@@ -137,12 +189,18 @@ def test_microservices_has_a_folder_per_service_in_every_layer(render: Render, i
     services = ["billing", "shipping", "stock_levels_service"]
     root = render(patterns=["microservices"], iac=iac, services=", ".join(services))
 
-    for layer in ("src/orders_service/microservices", "tests/unit/microservices", "events/microservices"):
+    for layer in (
+        "src/orders_service/microservices",
+        "tests/unit/microservices",
+        "events/microservices",
+    ):
         folders = sorted(path.name for path in (root / layer).iterdir() if path.is_dir())
         assert folders == services, layer
     package = root / "src" / "orders_service" / "microservices"
     assert [path.parent.name for path in package.glob("*/subscriber.py")] == ["shipping"]
-    infra = (root / ("template.yaml" if iac == "sam" else "infra/patterns/microservices.py")).read_text()
+    infra = (
+        root / ("template.yaml" if iac == "sam" else "infra/patterns/microservices.py")
+    ).read_text()
     for service in services:
         assert f"/{service}/items" in infra or iac == "cdk"
         assert f"microservices.{service}" in infra or iac == "cdk"
@@ -150,6 +208,62 @@ def test_microservices_has_a_folder_per_service_in_every_layer(render: Render, i
         assert f"SERVICES = {services!r}".replace("'", '"') in infra
     for command in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
         ruff = subprocess.run(
-            [sys.executable, "-m", "ruff", *command], cwd=root, capture_output=True, text=True, check=False
+            [sys.executable, "-m", "ruff", *command],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         assert ruff.returncode == 0, ruff.stdout
+
+
+@pytest.fixture(scope="module")
+def every_combination(
+    template_snapshot: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
+    """Every non-empty subset of the patterns, in both tools, side by side in one folder."""
+    folder = tmp_path_factory.mktemp("every-combination")
+    return {
+        name: render_into(template_snapshot, folder / name, iac=iac, patterns=subset)
+        for iac in ("sam", "cdk")
+        for subset in SUBSETS
+        if (name := f"{iac}-{'+'.join(subset)}")
+    }
+
+
+def test_every_combination_renders_a_well_formed_project(
+    every_combination: dict[str, Path],
+) -> None:
+    assert len(every_combination) == 2 * (2 ** len(PATTERNS) - 1)
+    problems = {
+        name: found for name, root in every_combination.items() if (found := problems_in(root))
+    }
+    assert problems == {}
+
+
+def test_ruff_passes_on_every_combination(every_combination: dict[str, Path]) -> None:
+    folder = next(iter(every_combination.values())).parent  # one run; each project's settings apply
+    for command in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", *command],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout[-6000:] + result.stderr
+
+
+@pytest.mark.parametrize("iac", ["sam", "cdk"])
+def test_the_batch_schedule_and_the_lake_reach_the_infrastructure(render: Render, iac: str) -> None:
+    alone = render(patterns=["batch"], iac=iac, batch_schedule="rate(6 hours)")
+    both = render(patterns=["batch", "data_lake"], iac=iac)
+    infra = "template.yaml" if iac == "sam" else "infra/patterns/batch.py"
+
+    assert "rate(6 hours)" in (alone / infra).read_text()
+    assert "cron(0 2 * * ? *)" in (both / infra).read_text()
+    assert "sales_summaries" not in (alone / infra).read_text()
+    assert "sales_summaries" in (both / infra).read_text()
+    assert (alone / "statemachines" / "batch.asl.json").is_file()
+    assert not (alone / "src" / "orders_service" / "shared" / "events.py").exists()
+    assert (both / "src" / "orders_service" / "shared" / "objects.py").is_file()

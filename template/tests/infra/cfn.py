@@ -7,7 +7,23 @@ check both tools' output.
 from typing import Any
 
 Resource = dict[str, Any]
-XRAY_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+XRAY_ACTIONS = {
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+}
+# Step Functions' log delivery to CloudWatch Logs supports no resource-level permissions.
+LOG_DELIVERY_ACTIONS = {
+    "logs:CreateLogDelivery",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
+}
 
 
 def resources(template: dict[str, Any], resource_type: str) -> dict[str, Resource]:
@@ -105,10 +121,46 @@ def actions_on(statements: list[dict[str, Any]], logical_id: str) -> set[str]:
     return granted
 
 
-def assert_least_privilege(statements: list[dict[str, Any]]) -> None:
-    """No wildcard actions; `*` resources only for X-Ray, which has no resource-level scoping."""
+def assert_least_privilege(
+    statements: list[dict[str, Any]], allowed_on_any: frozenset[str] = frozenset()
+) -> None:
+    """No wildcard actions; `*` resources only for actions without resource-level scoping.
+
+    Those are X-Ray's, and the `allowed_on_any` a test names with its reason.
+    """
     for statement in statements:
         actions = set(_as_list(statement["Action"]))
         assert not any("*" in action for action in actions), statement
         if "*" in _as_list(statement["Resource"]):
-            assert actions <= XRAY_ACTIONS, statement
+            assert actions <= XRAY_ACTIONS | allowed_on_any, statement
+
+
+def tls_only_resources(template: dict[str, Any], policy_type: str) -> set[str]:
+    """Logical ids that a policy of `policy_type` denies to requests without TLS."""
+    denied: set[str] = set()
+    for policy in resources(template, policy_type).values():
+        for statement in _as_list(policy["Properties"]["PolicyDocument"]["Statement"]):
+            secure = statement.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport")
+            if statement["Effect"] == "Deny" and secure in ("false", False):
+                denied |= _referenced_ids(statement["Resource"])
+    return denied
+
+
+def _referenced_ids(value: Any) -> set[str]:
+    """Every logical id a Ref, GetAtt, Sub or Join inside `value` names."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        if (direct := ref_id(value)) is not None:
+            found.add(direct)
+        for key, inner in value.items():
+            if key == "Fn::Sub":
+                text = inner[0] if isinstance(inner, list) else inner
+                found.update(part.split("}")[0].split(".")[0] for part in text.split("${")[1:])
+                if isinstance(inner, list):
+                    found |= _referenced_ids(inner[1])
+            else:
+                found |= _referenced_ids(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            found |= _referenced_ids(inner)
+    return found

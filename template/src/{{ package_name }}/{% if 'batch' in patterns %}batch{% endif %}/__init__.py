@@ -1,0 +1,1 @@
+"""Batch processing: a scheduled Step Functions Distributed Map summarises every sales file under a prefix."""
