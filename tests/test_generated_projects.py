@@ -1,11 +1,20 @@
 """3. Generated projects run their own checks, as their owners and their CI would.
 
-Slow: each test installs a project's dependencies (from uv's cache after the first) and
-runs its `make` targets. Marked `slow`; `pytest -m "not slow"` skips them.
+Slow: each test installs a project's dependencies (into one shared environment per tool)
+and runs its `make` targets. Marked `slow`; `pytest -m "not slow"` skips them.
+
+The covering set is every pattern alone, every pair and all of them together, in both tools.
+CI (`uv run pytest`) runs each pattern alone, each pattern with the serverless API, the
+combinations the pattern issues promise, and all together; the remaining pairs are marked
+`covering` and run with `uv run pytest -m covering`.
 """
 
+import json
 import subprocess
+from collections import Counter
+from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,19 +22,47 @@ from tests.conftest import PATTERNS, ROOT, Render, pyenv_path
 
 pytestmark = pytest.mark.slow
 
-# Each pattern alone, each added to the serverless API, and all of them together.
-_ADDED = [pattern for pattern in PATTERNS if pattern != "serverless_api"]
-COMBINATIONS = list(
+Combination = tuple[str, ...]
+ALONE: list[Combination] = [(pattern,) for pattern in PATTERNS]
+EVERYTHING: Combination = tuple(PATTERNS)
+# Named in the patterns' acceptance criteria: they must work together, so CI proves it.
+PROMISED: list[Combination] = [
+    combination
+    for combination in (
+        ("serverless_api", "event_driven", "cqrs_es"),
+        ("batch", "data_lake"),
+        ("event_driven", "microservices"),
+        ("event_driven", "cache_aside"),
+        ("microservices", "cache_aside"),
+    )
+    if set(combination) <= set(PATTERNS)
+]
+# A newcomer builds these with `make build` (sam build / cdk synth) too.
+BUILT: list[Combination] = [EVERYTHING, *PROMISED]
+
+
+def _ordered(combination: Combination) -> Combination:
+    return tuple(sorted(combination, key=PATTERNS.index))
+
+
+IN_CI = list(
     dict.fromkeys(
-        tuple(combination)
+        _ordered(combination)
         for combination in (
-            ["serverless_api"],
-            *([pattern] for pattern in _ADDED),
-            *(["serverless_api", pattern] for pattern in _ADDED),
-            PATTERNS,
+            *ALONE,
+            *(("serverless_api", pattern) for pattern in PATTERNS if pattern != "serverless_api"),
+            *PROMISED,
+            EVERYTHING,
         )
     )
 )
+COVERING_ONLY = [pair for pair in combinations(PATTERNS, 2) if pair not in IN_CI]
+MATRIX = [
+    *IN_CI,
+    *(pytest.param(pair, marks=pytest.mark.covering) for pair in COVERING_ONLY),
+]
+# Synthesized templates by (tool, patterns), kept for the parity test.
+TEMPLATES: dict[tuple[str, Combination], Path] = {}
 
 
 def make(project: Path, *targets: str, env: dict[str, str] | None = None) -> str:
@@ -44,37 +81,88 @@ def make(project: Path, *targets: str, env: dict[str, str] | None = None) -> str
     return output
 
 
-@pytest.mark.parametrize("patterns", COMBINATIONS, ids="+".join)
+@pytest.mark.parametrize("patterns", MATRIX, ids="+".join)
 @pytest.mark.parametrize("iac", ["sam", "cdk"])
-def test_make_check_and_build_pass(
-    render: Render, project_caches: dict[str, dict[str, str]], iac: str, patterns: tuple[str, ...]
+def test_make_check_passes(
+    render: Render, project_caches: dict[str, dict[str, str]], iac: str, patterns: Combination
 ) -> None:
     project = render(iac=iac, patterns=list(patterns))
     env = project_caches[iac]
     make(project, "install", env=env)
 
-    output = make(project, "check", "build", env=env)
+    output = make(project, "check", *(["build"] if patterns in BUILT else []), env=env)
 
     assert " passed" in output
     assert "checkov:" in output and " 0 failed" in output
-    if iac == "sam":
+    TEMPLATES[iac, patterns] = project / "build" / "cloudformation" / "template.json"
+    if patterns in BUILT and iac == "sam":
         assert "Build Succeeded" in output
         assert (project / ".aws-sam" / "build" / "template.yaml").is_file()
-    else:
+    elif patterns in BUILT:
         assert (project / "cdk.out" / "orders-service.template.json").is_file()
 
 
-def test_a_finding_fails_the_security_scan(render: Render) -> None:
+# Resource types only one tool writes for the same design: CDK keeps each role's policy in a
+# resource of its own and declares routes, integrations and stages that SAM writes into the
+# API's OpenAPI body; SAM adds a deployment per API, CDK its metadata and helper functions.
+TOOL_SPECIFIC = {
+    "AWS::IAM::Policy",
+    "AWS::CDK::Metadata",
+    "AWS::ApiGatewayV2::Route",
+    "AWS::ApiGatewayV2::Integration",
+    "AWS::ApiGatewayV2::Authorizer",
+    "AWS::ApiGatewayV2::Deployment",
+    "AWS::Lambda::Permission",
+}
+
+
+# One SAM queue policy may cover several queues; CDK writes one per queue: compare presence.
+ONE_OR_MANY = {"AWS::SQS::QueuePolicy"}
+
+
+def _resource_types(template: Path) -> Counter[str]:
+    resources: dict[str, Any] = json.loads(template.read_text())["Resources"]
+    kinds = Counter(
+        resource["Type"]
+        for resource in resources.values()
+        if resource["Type"] not in TOOL_SPECIFIC and not resource["Type"].startswith("Custom::")
+    )
+    for kind in ONE_OR_MANY & set(kinds):
+        kinds[kind] = 1
+    return kinds
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_sam_and_cdk_deploy_the_same_resources(
+    render: Render, project_caches: dict[str, dict[str, str]], pattern: str
+) -> None:
+    """Each pattern's two infrastructures agree on what they deploy; the shared infra tests
+    (run by `make check` on both) hold their security properties to the same assertions."""
+    templates = {}
+    for iac in ("sam", "cdk"):
+        if (iac, (pattern,)) not in TEMPLATES:  # e.g. run alone with -k: synthesize here
+            project = render(iac=iac, patterns=[pattern])
+            make(project, "install", env=project_caches[iac])
+            make(project, "synth", env=project_caches[iac])
+            TEMPLATES[iac, (pattern,)] = project / "build" / "cloudformation" / "template.json"
+        templates[iac] = _resource_types(TEMPLATES[iac, (pattern,)])
+
+    assert templates["sam"] == templates["cdk"]
+
+
+def test_a_finding_fails_the_security_scan(
+    render: Render, project_caches: dict[str, dict[str, str]]
+) -> None:
     """The scan is a real gate: remove one written reason and `make infra` must fail."""
     project = render(iac="sam")
     template = project / "template.yaml"
     template.write_text(template.read_text().replace("- id: CKV_AWS_116", "- id: CKV_AWS_000"))
-    make(project, "install")
+    make(project, "install", env=project_caches["sam"])
 
     result = subprocess.run(
         ["make", "infra"],
         cwd=project,
-        env=pyenv_path(),
+        env=project_caches["sam"],
         capture_output=True,
         text=True,
         check=False,
