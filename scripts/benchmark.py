@@ -1,19 +1,23 @@
-"""Benchmark: how long rendering and a generated project's test suite take.
+"""Benchmark: the four speed figures of the template, each against its target.
 
-Not a test: it reports figures for the README and release notes. Figures are the median
-of several runs in this process, so imports and caches are paid once up front.
+Not a test: it reports figures for the README and release notes. Run it on a quiet machine:
 
-    uv run python scripts/benchmark.py [--runs N] [--skip-make]
+    uv run --with copier-templates-extensions python scripts/benchmark.py [--runs N] [--reference DIR]
 
-Reports:
-- render time of the default project vs a trivial one-file template (same process, same
-  copier settings), so the template's own cost is visible apart from copier's;
-- `make test` wall time of the generated default project (SAM) and of its CDK twin;
-- import time of each generated handler module against `import boto3` alone.
+1. Render: the all-patterns project against pawamoy/copier-uv (a well-known Copier template of
+   about 60 files), both rendered in this process from plain folders with the same settings.
+   `--reference` names a checkout (or bare clone) of copier-uv; copier-uv's Jinja extensions
+   need the `copier-templates-extensions` package, hence `--with`. Target: no slower.
+2. The all-patterns CDK project's `make test` against one `make synth` of its app. Target: 1.5x.
+3. Import of every function's handler module, from its own artifact, against `import boto3`,
+   as Lambda would run it (LAMBDA_TASK_ROOT set). Target: 1.3x.
+4. The size of every function's artifact (the project modules its handler loads).
 """
 
 import argparse
+import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -21,12 +25,25 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from copier import run_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.conftest import pyenv_path, snapshot_template
+from tests.conftest import PATTERNS, pyenv_path, snapshot_template
+
+REFERENCE_ANSWERS = {
+    "project_name": "Bench",
+    "project_description": "A benchmark project",
+    "author_fullname": "Bench Mark",
+    "author_email": "bench@example.com",
+    "author_username": "bench",
+    "repository_namespace": "bench",
+    "repository_name": "bench",
+    "copyright_holder": "Bench Mark",
+    "copyright_holder_email": "bench@example.com",
+}
 
 
 def median_seconds(action: Callable[[], object], runs: int) -> float:
@@ -38,65 +55,136 @@ def median_seconds(action: Callable[[], object], runs: int) -> float:
     return statistics.median(timings)
 
 
-def render(source: Path, **data: str) -> Path:
+def render(source: Path, data: dict[str, Any]) -> Path:
     destination = Path(tempfile.mkdtemp(prefix="bench-"))
-    run_copy(str(source), destination, data=data, defaults=True, skip_tasks=True, quiet=True, unsafe=True)
+    run_copy(
+        str(source), destination, data=data, defaults=True, skip_tasks=True, quiet=True, unsafe=True
+    )
     return destination
 
 
-def trivial_template() -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="trivial-template-"))
-    (folder / "copier.yml").write_text("name:\n  type: str\n  default: x\n")
-    (folder / "README.md.jinja").write_text("# {{ name }}\n")
+def files_in(folder: Path) -> int:
+    return sum(1 for path in folder.rglob("*") if path.is_file())
+
+
+def plain_reference(reference: Path) -> Path:
+    """copier-uv as a plain folder, like the snapshot of this template."""
+    folder = Path(tempfile.mkdtemp(prefix="reference-"))
+    git_dir = reference / ".git" if (reference / ".git").exists() else reference
+    archive = subprocess.run(
+        ["git", "--git-dir", str(git_dir), "archive", "HEAD"], capture_output=True, check=True
+    )
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
     return folder
 
 
-def timed_make(project: Path, target: str) -> float:
-    env = pyenv_path()
-    subprocess.run(["make", "install"], cwd=project, env=env, check=True, capture_output=True)
-    subprocess.run(["make", target], cwd=project, env=env, check=True, capture_output=True)  # warm caches
-    start = time.perf_counter()
-    subprocess.run(["make", target], cwd=project, env=env, check=True, capture_output=True)
-    return time.perf_counter() - start
+def make(project: Path, env: dict[str, str], *targets: str) -> None:
+    subprocess.run(["make", *targets], cwd=project, env=env, check=True, capture_output=True)
 
 
-def import_seconds(project: Path, statement: str, runs: int = 15) -> float:
-    python = project / ".venv" / "bin" / "python"
-    env = {**pyenv_path(), "LAMBDA_TASK_ROOT": str(project), "PYTHONPATH": str(project / "src")}
+def import_seconds(python: Path, artifact: Path, statement: str, runs: int = 15) -> float:
+    env = {
+        **pyenv_path(),
+        "LAMBDA_TASK_ROOT": str(artifact),
+        "PYTHONPATH": str(artifact),
+        "POWERTOOLS_SERVICE_NAME": "bench",
+        "AWS_DEFAULT_REGION": "eu-west-1",
+    }
     code = f"import time; s = time.perf_counter(); {statement}; print(time.perf_counter() - s)"
     samples = [
-        float(subprocess.run([str(python), "-c", code], env=env, capture_output=True, text=True, check=True).stdout)
+        float(
+            subprocess.run(
+                [str(python), "-c", code], env=env, capture_output=True, text=True, check=True
+            ).stdout
+        )
         for _ in range(runs)
     ]
     return min(samples)
 
 
+def verdict(ratio: float, target: float) -> str:
+    return f"{ratio:.2f}x (target {target}x: {'met' if ratio <= target else 'NOT met'})"
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description="The template's four speed figures")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--skip-make", action="store_true", help="only time rendering")
+    parser.add_argument(
+        "--reference", type=Path, default=ROOT.parent / ".mirror" / "pawamoy+copier-uv" / "repo"
+    )
     args = parser.parse_args()
-
+    everything = {"project_name": "Bench", "patterns": PATTERNS}
     snapshot = snapshot_template(Path(tempfile.mkdtemp(prefix="template-")))
-    trivial = trivial_template()
-    render(trivial)  # pay copier's imports once before timing
-    trivial_s = median_seconds(lambda: render(trivial), args.runs)
-    default_s = median_seconds(lambda: render(snapshot, project_name="Bench"), args.runs)
-    files = sum(1 for p in render(snapshot, project_name="Bench").rglob("*") if p.is_file())
-    print(f"render, trivial one-file template : {trivial_s:.3f} s")
-    print(f"render, default project ({files} files): {default_s:.3f} s ({default_s / trivial_s:.1f}x trivial)")
-    if args.skip_make:
-        return 0
 
+    print(f"1. Render ({args.runs} runs, median)")
+    if args.reference.exists():
+        reference = plain_reference(args.reference)
+        render(reference, REFERENCE_ANSWERS)  # pay copier's and the extensions' imports once
+        reference_s = median_seconds(lambda: render(reference, REFERENCE_ANSWERS), args.runs)
+        reference_files = files_in(render(reference, REFERENCE_ANSWERS))
+        print(f"   copier-uv ({reference_files} files): {reference_s:.3f} s")
+    else:
+        reference_s = 0.0
+        print(
+            f"   no copier-uv checkout at {args.reference}: clone https://github.com/pawamoy/copier-uv and pass --reference"
+        )
     for iac in ("sam", "cdk"):
-        project = render(snapshot, project_name="Bench", iac=iac)
-        test_s = timed_make(project, "test")
-        print(f"make test, default project, {iac}: {test_s:.2f} s")
-        boto3_s = import_seconds(project, "import boto3")
-        for handler in sorted((project / "src").rglob("handler.py")):
-            module = ".".join(handler.relative_to(project / "src").with_suffix("").parts)
-            handler_s = import_seconds(project, f"import {module}")
-            print(f"import {module} ({iac}): {handler_s * 1000:.0f} ms vs import boto3 {boto3_s * 1000:.0f} ms ({handler_s / boto3_s:.2f}x)")
+        data = {**everything, "iac": iac}
+        ours_s = median_seconds(lambda data=data: render(snapshot, data), args.runs)
+        ours_files = files_in(render(snapshot, data))
+        figure = f"   all {len(PATTERNS)} patterns, {iac} ({ours_files} files): {ours_s:.3f} s"
+        print(figure + (f", {verdict(ours_s / reference_s, 1.0)}" if reference_s else ""))
+
+    caches = Path(tempfile.mkdtemp(prefix="bench-caches-"))
+    envs = {
+        iac: {
+            **pyenv_path(),
+            "UV_PROJECT_ENVIRONMENT": str(caches / iac),
+            "MYPY_CACHE_DIR": str(caches / f"mypy-{iac}"),
+        }
+        for iac in ("sam", "cdk")
+    }
+    cdk = render(snapshot, {**everything, "iac": "cdk"})
+    make(cdk, envs["cdk"], "install", "test", "synth")  # warm: dependencies, bytecode, jsii
+    test_s = median_seconds(lambda: make(cdk, envs["cdk"], "test"), 3)
+    synth_s = median_seconds(lambda: make(cdk, envs["cdk"], "synth"), 3)
+    print("2. CDK project with every pattern (3 runs, median)")
+    print(
+        f"   make test {test_s:.2f} s vs make synth {synth_s:.2f} s: {verdict(test_s / synth_s, 1.5)}"
+    )
+
+    sam = render(snapshot, {**everything, "iac": "sam"})
+    make(sam, envs["sam"], "install", "synth")
+    subprocess.run(
+        ["uv", "run", "python", "-m", "infra.package"],
+        cwd=sam,
+        env=envs["sam"],
+        check=True,
+        capture_output=True,
+    )
+    python = caches / "sam" / "bin" / "python"
+    template = json.loads((sam / "build" / "cloudformation" / "template.json").read_text())
+    modules = sorted(
+        {
+            resource["Properties"]["Handler"].rpartition(".")[0]
+            for resource in template["Resources"].values()
+            if resource["Type"] == "AWS::Lambda::Function"
+        }
+    )
+    print("3. Handler imports from their artifacts (best of 15) and 4. artifact sizes")
+    boto3_s = import_seconds(python, sam, "import boto3")
+    print(f"   import boto3: {boto3_s * 1000:.0f} ms")
+    worst = 0.0
+    for module in modules:
+        artifact = sam / "build" / "lambda" / module
+        handler_s = import_seconds(python, artifact, f"import {module}")
+        worst = max(worst, handler_s / boto3_s)
+        size = sum(path.stat().st_size for path in artifact.rglob("*") if path.is_file())
+        print(
+            f"   {module}: {handler_s * 1000:.0f} ms ({handler_s / boto3_s:.2f}x), artifact {size / 1024:.1f} KiB in {files_in(artifact)} files"
+        )
+    print(f"   slowest handler: {verdict(worst, 1.3)}")
+    shutil.rmtree(caches, ignore_errors=True)
     return 0
 
 
