@@ -24,6 +24,7 @@ DEFAULTS: dict[str, Any] = {"project_name": "Orders Service"}
 PATTERNS = [
     "serverless_api",
     "event_driven",
+    "microservices",
     "batch",
     "data_lake",
     "cqrs_es",
@@ -78,6 +79,10 @@ def _caching_jinja_env() -> functools.cached_property[SandboxedEnvironment]:
         compile_source = env.compile
 
         def compile_once(source: Any, *args: Any, **kwargs: Any) -> Any:
+            if isinstance(source, str):
+                # Extensions reset their state while compiling (copier's yield tag clears its
+                # context in `preprocess`); a cached compilation must still run that step.
+                env.preprocess(source)
             key = (source, args, tuple(sorted(kwargs.items())))
             if key not in _COMPILED:
                 _COMPILED[key] = compile_source(source, *args, **kwargs)

@@ -43,6 +43,39 @@ BAD_ANSWERS = [
     ({"author_email": "not-an-email"}, "e-mail address"),
     ({"patterns": []}, "Choose at least one pattern"),
     ({"aws_region": "europe"}, "AWS region code"),
+    ({"patterns": ["microservices"], "services": "orders"}, "at least two services"),
+    (
+        {"patterns": ["microservices"], "services": "orders, "},
+        "a service name is a lowercase identifier",
+    ),
+    (
+        {"patterns": ["microservices"], "services": "orders, Inventory"},
+        '"Inventory": a service name is a lowercase identifier',
+    ),
+    (
+        {"patterns": ["microservices"], "services": "orders, stock-levels"},
+        "a service name is a lowercase identifier",
+    ),
+    (
+        {"patterns": ["microservices"], "services": "orders, 2nd"},
+        "a service name is a lowercase identifier",
+    ),
+    (
+        {"patterns": ["microservices"], "services": "orders, stock__levels"},
+        "a service name is a lowercase identifier",
+    ),
+    ({"patterns": ["microservices"], "services": "orders, " + "a" * 21}, "at most 20 characters"),
+    ({"patterns": ["microservices"], "services": "orders, inventory, orders"}, "may appear once"),
+    (
+        {"patterns": ["microservices"], "services": "orders, event_driven"},
+        '"event_driven": the name is taken',
+    ),
+    ({"patterns": ["microservices"], "services": "orders, shared"}, "the name is taken"),
+    (
+        {"patterns": ["microservices"], "services": "orders, class"},
+        'choose another, e.g. "class_service"',
+    ),
+    ({"patterns": ["microservices"], "services": "json, orders"}, '"json": the name is taken'),
     ({"api_auth": "jwt", "jwt_issuer": "http://insecure.example.com"}, "https:// URL"),
     (
         {"api_auth": "jwt", "jwt_issuer": "https://id.example.com", "jwt_audience": "two words"},
@@ -86,9 +119,54 @@ def test_bad_answer_is_refused_with_a_hint_and_writes_nothing(
 
 
 @pytest.mark.parametrize(
-    "choice", [{"iac": "terraform"}, {"python_version": "3.9"}, {"architecture": "sparc"}]
+    "choice",
+    [
+        {"iac": "terraform"},
+        {"python_version": "3.9"},
+        {"architecture": "sparc"},
+        {"patterns": ["microservices"], "microservices_compute": "ec2"},
+    ],
 )
 def test_an_answer_outside_the_choices_is_refused(
     template_snapshot: Path, tmp_path: Path, choice: dict[str, str]
 ) -> None:
     refusal(template_snapshot, tmp_path / "service", choice)
+
+
+def test_services_are_asked_only_with_microservices_and_give_one_folder_each(
+    render: Render,
+) -> None:
+    project = render(patterns=["microservices"], services=" billing ,shipping, stock_levels")
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    package = project / "src" / "orders_service" / "microservices"
+
+    assert answers["services"] == " billing ,shipping, stock_levels"
+    assert "service_names" not in answers
+    assert sorted(path.name for path in package.iterdir() if path.is_dir()) == [
+        "billing",
+        "shipping",
+        "stock_levels",
+    ]
+    assert (package / "shipping" / "subscriber.py").is_file()
+    assert not (package / "billing" / "subscriber.py").exists()
+    assert not (package / "stock_levels" / "subscriber.py").exists()
+    assert "services" not in yaml.safe_load((render().joinpath(".copier-answers.yml")).read_text())
+
+
+def test_fargate_brings_the_vpc_the_containers_and_their_dependencies(render: Render) -> None:
+    project = render(patterns=["microservices"], microservices_compute="fargate")
+    lambda_project = render(patterns=["microservices"])
+    service = project / "src" / "orders_service" / "microservices" / "orders"
+
+    assert (
+        yaml.safe_load((project / ".copier-answers.yml").read_text())["microservices_compute"]
+        == "fargate"
+    )
+    assert (project / "Dockerfile").is_file()
+    assert (service / "app.py").is_file()
+    assert not (service / "handler.py").exists()
+    assert "PrivateSubnetA" in (project / "template.yaml").read_text()
+    assert "starlette" in (project / "pyproject.toml").read_text()
+    assert not (lambda_project / "Dockerfile").exists()
+    assert "PrivateSubnetA" not in (lambda_project / "template.yaml").read_text()
+    assert "starlette" not in (lambda_project / "pyproject.toml").read_text()

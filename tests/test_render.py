@@ -34,6 +34,8 @@ CASES: list[dict[str, Any]] = [
         {"python_version": "3.14"},
         *({"patterns": [pattern]} for pattern in PATTERNS[1:]),
         {"patterns": PATTERNS},
+        {"patterns": ["microservices"], "microservices_compute": "fargate"},
+        {"patterns": PATTERNS, "microservices_compute": "fargate", "api_auth": "none"},
         {"patterns": ["batch", "data_lake"], "batch_schedule": "rate(6 hours)"},
     )
 ]
@@ -171,13 +173,48 @@ def test_every_pattern_has_its_folder_in_every_layer(render: Render) -> None:
         root = render(patterns=PATTERNS, iac=iac)
         package = root / "src" / "orders_service"
         for pattern in PATTERNS:
-            assert (package / pattern / "handler.py").is_file()
+            # Microservices has one folder per service (see test_microservices_has_a_folder_per_service).
+            code = package / pattern / ("orders" if pattern == "microservices" else "")
+            assert (code / "handler.py").is_file()
             assert (root / "events" / pattern).is_dir()
             assert (root / "tests" / "unit" / pattern).is_dir()
             assert (root / "tests" / "infra" / f"test_{pattern}.py").is_file()
             assert (root / "docs" / "adr" / adrs[pattern]).is_file()
             if iac == "cdk":
                 assert (root / "infra" / "patterns" / f"{pattern}.py").is_file()
+
+
+@pytest.mark.parametrize("iac", ["sam", "cdk"])
+def test_microservices_has_a_folder_per_service_in_every_layer(render: Render, iac: str) -> None:
+    services = ["billing", "shipping", "stock_levels_service"]
+    root = render(patterns=["microservices"], iac=iac, services=", ".join(services))
+
+    for layer in (
+        "src/orders_service/microservices",
+        "tests/unit/microservices",
+        "events/microservices",
+    ):
+        folders = sorted(path.name for path in (root / layer).iterdir() if path.is_dir())
+        assert folders == services, layer
+    package = root / "src" / "orders_service" / "microservices"
+    assert [path.parent.name for path in package.glob("*/subscriber.py")] == ["shipping"]
+    infra = (
+        root / ("template.yaml" if iac == "sam" else "infra/patterns/microservices.py")
+    ).read_text()
+    for service in services:
+        assert f"/{service}/items" in infra or iac == "cdk"
+        assert f"microservices.{service}" in infra or iac == "cdk"
+    if iac == "cdk":
+        assert f"SERVICES = {services!r}".replace("'", '"') in infra
+    for command in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
+        ruff = subprocess.run(
+            [sys.executable, "-m", "ruff", *command],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert ruff.returncode == 0, ruff.stdout
 
 
 @pytest.fixture(scope="module")
