@@ -1,8 +1,8 @@
 """2. Render matrix: every supported answer set renders a coherent, well-formed project.
 
-Fast and static: files present or absent, YAML/TOML/JSON parse, no Jinja left behind,
-Python compiles, every SAM handler names a function, and ruff (lint and format) passes
-under the project's own settings. First a matrix of answers, then every non-empty subset
+Fast and static: files present or absent for the chosen tool and patterns, YAML/TOML/JSON
+parse, no Jinja left behind, Python compiles, every SAM handler names a function, and ruff
+(lint and format) passes under the project's own settings. First a matrix of answers, then every non-empty subset
 of the patterns in both tools. (Handlers in CDK code are resolved by each generated
 project's own infrastructure tests, on the synthesized template.)
 """
@@ -32,8 +32,7 @@ CASES: list[dict[str, Any]] = [
         {"api_auth": "none"},
         {"python_version": "3.12", "architecture": "x86_64"},
         {"python_version": "3.14"},
-        *({"patterns": [pattern]} for pattern in PATTERNS[1:]),
-        {"patterns": PATTERNS},
+        # Each pattern subset with the default answers: see every_combination below.
         {"patterns": ["microservices"], "microservices_compute": "fargate"},
         {"patterns": PATTERNS, "microservices_compute": "fargate", "api_auth": "none"},
         {"patterns": ["batch", "data_lake"], "batch_schedule": "rate(6 hours)"},
@@ -108,6 +107,44 @@ def _unresolved_sam_handlers(root: Path) -> list[str]:
     return unresolved
 
 
+def misplaced_files(root: Path, iac: str, patterns: list[str]) -> list[str]:
+    """Files the chosen tool and patterns need but lack, or that other choices would bring."""
+    present = {str(p.relative_to(root)) for p in files_of(root)}
+    wanted = {"Makefile", "README.md", ".github/workflows/ci.yml", "infra/synth.py"}
+    wanted.add(f"docs/adr/0002-infrastructure-as-code-{iac}.md")
+    tool_files = {
+        "sam": {"template.yaml", "samconfig.toml"},
+        "cdk": {"app.py", "cdk.json", "infra/stack.py", "infra/platform.py"}
+        | {f"infra/patterns/{pattern}.py" for pattern in patterns},
+    }
+    other = "cdk" if iac == "sam" else "sam"
+    misplaced = [f"missing {path}" for path in sorted((wanted | tool_files[iac]) - present)]
+    misplaced += [f"{other} file {path}" for path in sorted(tool_files[other] & present)]
+    for pattern in sorted(set(PATTERNS) - set(patterns)):
+        misplaced += [
+            f"{pattern} file {path}"
+            for path in sorted(present)
+            if pattern in path.replace("-", "_")
+        ]
+    return misplaced
+
+
+def ruff_failures(folder: Path) -> str:
+    """ruff's lint and format complaints under `folder` (each project's settings apply); empty if none."""
+    failures = ""
+    for command in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", *command],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            failures += result.stdout[-6000:] + result.stderr
+    return failures
+
+
 def _case_id(case: dict[str, Any]) -> str:
     return "-".join(
         "+".join(v) if isinstance(v, list) else str(v)
@@ -123,18 +160,7 @@ def project(request: pytest.FixtureRequest, render: Render) -> tuple[dict[str, A
 
 def test_files_follow_the_chosen_tool(project: tuple[dict[str, Any], Path]) -> None:
     case, root = project
-    sam_files = {"template.yaml", "samconfig.toml"}
-    patterns = case.get("patterns", ["serverless_api"])
-    cdk_files = {"app.py", "cdk.json", "infra/stack.py", "infra/platform.py"}
-    cdk_files |= {f"infra/patterns/{pattern}.py" for pattern in patterns}
-    present = {str(p.relative_to(root)) for p in files_of(root)}
-
-    assert sam_files <= present if case["iac"] == "sam" else not sam_files & present
-    assert cdk_files <= present if case["iac"] == "cdk" else not cdk_files & present
-    assert f"docs/adr/0002-infrastructure-as-code-{case['iac']}.md" in present
-    assert {"Makefile", "README.md", ".github/workflows/ci.yml", "infra/synth.py"} <= present
-    for pattern in set(PATTERNS) - set(patterns):
-        assert not [path for path in present if pattern in path.replace("-", "_")], pattern
+    assert misplaced_files(root, case["iac"], case.get("patterns", ["serverless_api"])) == []
 
 
 def test_project_is_well_formed(project: tuple[dict[str, Any], Path]) -> None:
@@ -144,15 +170,7 @@ def test_project_is_well_formed(project: tuple[dict[str, Any], Path]) -> None:
 
 def test_ruff_passes_with_the_projects_settings(project: tuple[dict[str, Any], Path]) -> None:
     _, root = project
-    for command in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
-        result = subprocess.run(
-            [sys.executable, "-m", "ruff", *command],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
+    assert ruff_failures(root) == ""
 
 
 def test_answers_shape_the_infrastructure(project: tuple[dict[str, Any], Path]) -> None:
@@ -206,15 +224,7 @@ def test_microservices_has_a_folder_per_service_in_every_layer(render: Render, i
         assert f"microservices.{service}" in infra or iac == "cdk"
     if iac == "cdk":
         assert f"SERVICES = {services!r}".replace("'", '"') in infra
-    for command in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
-        ruff = subprocess.run(
-            [sys.executable, "-m", "ruff", *command],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert ruff.returncode == 0, ruff.stdout
+    assert ruff_failures(root) == ""
 
 
 @pytest.fixture(scope="module")
@@ -236,22 +246,21 @@ def test_every_combination_renders_a_well_formed_project(
 ) -> None:
     assert len(every_combination) == 2 * (2 ** len(PATTERNS) - 1)
     problems = {
-        name: found for name, root in every_combination.items() if (found := problems_in(root))
+        name: found
+        for name, root in every_combination.items()
+        if (found := problems_in(root) + misplaced_files(root, *_answers_of(name)))
     }
     assert problems == {}
 
 
+def _answers_of(name: str) -> tuple[str, list[str]]:
+    iac, _, patterns = name.partition("-")
+    return iac, patterns.split("+")
+
+
 def test_ruff_passes_on_every_combination(every_combination: dict[str, Path]) -> None:
-    folder = next(iter(every_combination.values())).parent  # one run; each project's settings apply
-    for command in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
-        result = subprocess.run(
-            [sys.executable, "-m", "ruff", *command],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert result.returncode == 0, result.stdout[-6000:] + result.stderr
+    folder = next(iter(every_combination.values())).parent  # one run over every project
+    assert ruff_failures(folder) == ""
 
 
 @pytest.mark.parametrize("iac", ["sam", "cdk"])
