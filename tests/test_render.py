@@ -81,13 +81,19 @@ def problems_in(root: Path) -> list[str]:
 
 
 def _unresolved_sam_handlers(root: Path) -> list[str]:
-    template = root / "template.yaml"
-    if not template.is_file():
+    """Handlers of template.yaml and of its nested applications' templates (infra/*/*/)."""
+    if not (root / "template.yaml").is_file():
         return []
     unresolved = []
-    for logical_id, resource in yaml.load(template.read_text(), Loader=_CloudFormationLoader)[
-        "Resources"
-    ].items():
+    templates = [root / "template.yaml", *sorted(root.glob("infra/*/*/template.yaml"))]
+    resources = {
+        f"{template.relative_to(root)}:{logical_id}": resource
+        for template in templates
+        for logical_id, resource in yaml.load(template.read_text(), Loader=_CloudFormationLoader)[
+            "Resources"
+        ].items()
+    }
+    for logical_id, resource in resources.items():
         handler = (resource.get("Properties") or {}).get("Handler")
         if resource["Type"] != "AWS::Serverless::Function" or handler is None:
             continue
@@ -107,15 +113,30 @@ def _unresolved_sam_handlers(root: Path) -> list[str]:
     return unresolved
 
 
+def cdk_module(pattern: str) -> str:
+    """A pattern's CDK construct: a module, or a package when it has a module per service."""
+    if pattern == "microservices":
+        return "infra/patterns/microservices/__init__.py"
+    return f"infra/patterns/{pattern}.py"
+
+
+def _services(root: Path) -> list[str]:
+    answers = yaml.safe_load((root / ".copier-answers.yml").read_text())
+    return [name.strip() for name in answers["services"].split(",")]
+
+
 def misplaced_files(root: Path, iac: str, patterns: list[str]) -> list[str]:
     """Files the chosen tool and patterns need but lack, or that other choices would bring."""
     present = {str(p.relative_to(root)) for p in files_of(root)}
     wanted = {"Makefile", "README.md", ".github/workflows/ci.yml", "infra/synth.py"}
     wanted.add(f"docs/adr/0002-infrastructure-as-code-{iac}.md")
+    services = _services(root) if "microservices" in patterns else []
     tool_files = {
-        "sam": {"template.yaml", "samconfig.toml"},
+        "sam": {"template.yaml", "samconfig.toml"}
+        | {f"infra/microservices/{service}/template.yaml" for service in services},
         "cdk": {"app.py", "cdk.json", "infra/stack.py", "infra/platform.py"}
-        | {f"infra/patterns/{pattern}.py" for pattern in patterns},
+        | {cdk_module(pattern) for pattern in patterns}
+        | {f"infra/patterns/microservices/{service}.py" for service in services},
     }
     other = "cdk" if iac == "sam" else "sam"
     misplaced = [f"missing {path}" for path in sorted((wanted | tool_files[iac]) - present)]
@@ -199,7 +220,7 @@ def test_every_pattern_has_its_folder_in_every_layer(render: Render) -> None:
             assert (root / "tests" / "infra" / f"test_{pattern}.py").is_file()
             assert (root / "docs" / "adr" / adrs[pattern]).is_file()
             if iac == "cdk":
-                assert (root / "infra" / "patterns" / f"{pattern}.py").is_file()
+                assert (root / cdk_module(pattern)).is_file()
 
 
 @pytest.mark.parametrize("iac", ["sam", "cdk"])
@@ -216,14 +237,27 @@ def test_microservices_has_a_folder_per_service_in_every_layer(render: Render, i
         assert folders == services, layer
     package = root / "src" / "orders_service" / "microservices"
     assert [path.parent.name for path in package.glob("*/subscriber.py")] == ["shipping"]
-    infra = (
-        root / ("template.yaml" if iac == "sam" else "infra/patterns/microservices.py")
-    ).read_text()
-    for service in services:
-        assert f"/{service}/items" in infra or iac == "cdk"
-        assert f"microservices.{service}" in infra or iac == "cdk"
-    if iac == "cdk":
-        assert f"SERVICES = {services!r}".replace("'", '"') in infra
+    # The infra layer: a nested application (SAM) or a module (CDK) per service.
+    if iac == "sam":
+        nested = sorted((root / "infra" / "microservices").iterdir())
+        assert [path.name for path in nested] == services
+        template = (root / "template.yaml").read_text()
+        for service in services:
+            assert f"Location: infra/microservices/{service}/template.yaml" in template
+            text = (root / "infra" / "microservices" / service / "template.yaml").read_text()
+            assert f"RouteKey: POST /{service}/items" in text
+            assert f"orders_service.microservices.{service}.handler.handler" in text
+            assert ("subscriber.handler" in text) == (service == "shipping")
+    else:
+        modules = root / "infra" / "patterns" / "microservices"
+        assert sorted(path.stem for path in modules.glob("*.py")) == ["__init__", *services]
+        construct = (modules / "__init__.py").read_text()
+        for service in services:
+            text = (modules / f"{service}.py").read_text()
+            assert f'NAME = "{service}"' in text
+            assert ("SUBSCRIPTIONS = [(billing.ITEM_CREATED" in text) == (service == "shipping")
+            title = service.title().replace("_", "")
+            assert f'{service}.Service(self, "{title}", platform, hosting)' in construct
     assert ruff_failures(root) == ""
 
 

@@ -1,82 +1,34 @@
-"""Microservices: each service owns a table and its routes on the shared API (served by `Hosting`);
-the second subscribes to the first's events through a rule on the shared bus."""
+"""A service reacting to another's event: rule -> inbox (dead letters, alarm) -> its function."""
 
-from aws_cdk import Acknowledgment, CfnOutput, Duration, RemovalPolicy, Validations
+from aws_cdk import Acknowledgment, CfnOutput, Duration, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-{% if runs_containers -%}
-from infra.patterns.microservices_fargate import Hosting
-{% else -%}
-from infra.patterns.microservices_lambda import Hosting
-{% endif -%}
+from infra.patterns.microservices.shared.table import OwnedTable
 from infra.platform import SERVICE, Platform, skip_checkov
 
-PACKAGE = "{{ package_name }}.microservices"
-# The services, in the order given when the project was generated: the second subscribes to
-# the first's ItemCreated events. Add a service by adding its code folder and its name here.
-SERVICES = {{ service_names | tojson }}
 SUBSCRIBER_TIMEOUT_SECONDS = 30
 MAX_RECEIVE_COUNT = 5
 NO_FUNCTION_DLQ = "Invoked by the SQS event source mapping, which retries and then moves the message to the queue's dead-letter queue; a function DLQ applies only to asynchronous invocations."
 
 
-def title(service: str) -> str:
-    """The service's name in title case ("stock_levels" -> "StockLevels"): construct ids, event types."""
-    return "".join(part.capitalize() for part in service.split("_"))
-
-
-class OwnedService(Construct):
-    """One service's own data: its table. `Hosting` serves its routes; only they touch the table."""
-
-    def __init__(self, scope: Construct, construct_id: str, platform: Platform, name: str) -> None:
-        super().__init__(scope, construct_id)
-        self.name = name
-        self.title = title(name)
-        self._key = platform.key
-        self.table = dynamodb.Table(
-            self,
-            "Table",
-            partition_key=dynamodb.Attribute(name="id", type=dynamodb.AttributeType.STRING),
-            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
-            encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
-            encryption_key=platform.key,
-            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
-                point_in_time_recovery_enabled=True
-            ),
-            removal_policy=RemovalPolicy.RETAIN,
-        )
-        CfnOutput(self, "TableName", value=self.table.table_name)
-
-    def allow(self, grantee: iam.IGrantable, actions: list[str]) -> None:
-        """Exactly `actions` on this service's table (and its key); CDK's grants would add more."""
-        grantee.grant_principal.add_to_principal_policy(
-            iam.PolicyStatement(actions=actions, resources=[self.table.table_arn])
-        )
-        grantee.grant_principal.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
-                resources=[self._key.key_arn],
-            )
-        )
-
-
 class Subscription(Construct):
-    """`subscriber` reacts to `publisher`'s ItemCreated v1: rule -> inbox (dead letters, alarm) -> function."""
+    """`service` handles `event_type` version 1 with `handler`, which writes to `table` only."""
 
     def __init__(
         self,
         scope: Construct,
         construct_id: str,
         platform: Platform,
-        publisher: OwnedService,
-        subscriber: OwnedService,
+        *,
+        service: str,
+        event_type: str,
+        handler: str,
+        table: OwnedTable,
     ) -> None:
         super().__init__(scope, construct_id)
         dead_letters = sqs.Queue(
@@ -108,11 +60,10 @@ class Subscription(Construct):
                 reason="This is the dead-letter queue, the last stop, watched by the InboxDeadLettersAlarm.",
             )
         )
-        event_type = f"{title(publisher.name)}ItemCreated"
         events.Rule(
             self,
             f"{event_type}Rule",
-            description=f"{event_type} version 1 to the {subscriber.name} inbox queue",
+            description=f"{event_type} version 1 to the {service} inbox queue",
             event_bus=platform.event_bus,
             event_pattern=events.EventPattern(
                 source=[SERVICE], detail_type=[event_type], detail={"version": [1]}
@@ -131,7 +82,7 @@ class Subscription(Construct):
         cloudwatch.Alarm(
             self,
             "InboxDeadLettersAlarm",
-            alarm_description=f"{publisher.name} events are waiting in the {subscriber.name} dead-letter queue; fix the cause, then redrive (see README).",
+            alarm_description=f"{event_type} events are waiting in the {service} dead-letter queue; fix the cause, then redrive (see README).",
             metric=dead_letters.metric_approximate_number_of_messages_visible(
                 period=Duration.minutes(1), statistic="Maximum"
             ),
@@ -143,15 +94,15 @@ class Subscription(Construct):
         function = platform.function(
             self,
             "Subscriber",
-            handler=f"{PACKAGE}.{subscriber.name}.subscriber.handler",
-            description=f"{subscriber.name} service subscriber to {event_type} (partial batch responses, idempotent)",
+            handler=handler,
+            description=f"{service} service subscriber to {event_type} (partial batch responses, idempotent)",
             timeout_seconds=SUBSCRIBER_TIMEOUT_SECONDS,
             environment={
-                "POWERTOOLS_SERVICE_NAME": f"{SERVICE}-{subscriber.name}",
-                "ITEMS_TABLE_NAME": subscriber.table.table_name,
+                "POWERTOOLS_SERVICE_NAME": f"{SERVICE}-{service}",
+                "ITEMS_TABLE_NAME": table.table_name,
             },
         )
-        subscriber.allow(function, ["dynamodb:PutItem"])
+        table.allow(function, ["dynamodb:PutItem"])
         function.add_event_source(
             sources.SqsEventSource(
                 inbox,
@@ -170,19 +121,3 @@ class Subscription(Construct):
         skip_checkov(function, {"CKV_AWS_116": NO_FUNCTION_DLQ})
         CfnOutput(self, "InboxQueueUrl", value=inbox.queue_url)
         CfnOutput(self, "InboxDeadLetterQueueUrl", value=dead_letters.queue_url)
-
-
-class Microservices(Construct):
-    def __init__(self, scope: Construct, construct_id: str, platform: Platform) -> None:
-        super().__init__(scope, construct_id)
-        services = [OwnedService(self, title(name), platform, name) for name in SERVICES]
-        hosting = Hosting(self, "Hosting", platform)
-        for service in services:
-            hosting.serve(service)
-        Subscription(
-            self,
-            f"{services[1].title}Subscription",
-            platform,
-            publisher=services[0],
-            subscriber=services[1],
-        )
