@@ -14,9 +14,11 @@ class OwnedTable(Construct):
     def __init__(self, scope: Construct, construct_id: str, platform: Platform) -> None:
         super().__init__(scope, construct_id)
         self._key = platform.key
+        # "Default": CDK leaves it out of the logical id, which stays that of a table created
+        # directly as `construct_id` (as before this wrapper existed), so no replacement.
         self.table = dynamodb.Table(
             self,
-            "Table",
+            "Default",
             partition_key=dynamodb.Attribute(name="id", type=dynamodb.AttributeType.STRING),
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
             encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
