@@ -1,7 +1,6 @@
 """What serves one service's routes, whatever runs it (a function or containers)."""
 
 from aws_cdk import aws_apigatewayv2 as apigwv2
-from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 
 
@@ -26,9 +25,3 @@ class Server:
     def route(self, method: apigwv2.HttpMethod, path: str) -> None:
         """Serve `method path` (authorized by the API's default authorizer)."""
         self._api.add_routes(path=path, methods=[method], integration=self._integration)
-
-    def allow_publishing(self, bus: events.IEventBus) -> None:
-        """events:PutEvents on `bus`, nothing else."""
-        self.grant_principal.add_to_principal_policy(
-            iam.PolicyStatement(actions=["events:PutEvents"], resources=[bus.event_bus_arn])
-        )

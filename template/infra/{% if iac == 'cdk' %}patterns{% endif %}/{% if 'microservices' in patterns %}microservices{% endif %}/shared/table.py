@@ -1,4 +1,7 @@
-"""A table one service owns: only what that service is granted reaches it."""
+"""A table one service owns: only what that service is granted reaches it.
+
+Its stream records every write: it is the service's outbox, which the relay publishes from.
+"""
 
 from aws_cdk import CfnOutput, RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
@@ -27,12 +30,20 @@ class OwnedTable(Construct):
                 point_in_time_recovery_enabled=True
             ),
             removal_policy=RemovalPolicy.RETAIN,
+            stream=dynamodb.StreamViewType.NEW_IMAGE,
         )
         CfnOutput(self, "TableName", value=self.table.table_name)
 
     @property
     def table_name(self) -> str:
         return self.table.table_name
+
+    @property
+    def stream_arn(self) -> str:
+        stream_arn = self.table.table_stream_arn
+        if stream_arn is None:
+            raise ValueError("An owned table always has a stream")
+        return stream_arn
 
     def allow(self, grantee: iam.IGrantable, actions: list[str]) -> None:
         """Exactly `actions` on this table (and its key); CDK's grants would add more."""

@@ -1,11 +1,13 @@
-"""The service's rules: create an item and announce it; read one back."""
+"""The service's rules: create an item; read one back.
+
+Creating an item only writes it: the relay (relay.py) announces it from the table's stream,
+so an item is stored and announced together or not at all (a transactional outbox).
+"""
 
 import uuid
 from typing import Protocol
 
 from ...shared.errors import NotFoundError, ValidationError
-from ...shared.events import EventPublisher
-from .events import ItemCreatedV1
 from .models import Item, NewItem
 
 MAX_ID_LENGTH = 64
@@ -19,21 +21,13 @@ class ItemRepository(Protocol):
 
 
 class ItemService:
-    def __init__(self, repository: ItemRepository, publisher: EventPublisher) -> None:
+    def __init__(self, repository: ItemRepository) -> None:
         self._repository = repository
-        self._publisher = publisher
 
     def create(self, new: NewItem) -> Item:
-        """Store the item, then publish ItemCreated on the shared bus.
-
-        If publishing fails the item is stored but unannounced, and the caller gets an
-        error: docs/adr names the outbox that closes this gap when it matters.
-        """
+        """Store the item; the relay publishes its ItemCreated from the table's stream."""
         item = Item(id=uuid.uuid4().hex, name=new.name, quantity=new.quantity)
         self._repository.add(item)
-        self._publisher.publish(
-            [ItemCreatedV1(item_id=item.id, name=item.name, quantity=item.quantity).to_event()]
-        )
         return item
 
     def get(self, item_id: str) -> Item:
