@@ -36,6 +36,7 @@ CASES: list[dict[str, Any]] = [
         {"patterns": ["microservices"], "microservices_compute": "fargate"},
         {"patterns": PATTERNS, "microservices_compute": "fargate", "api_auth": "none"},
         {"patterns": ["batch", "data_lake"], "batch_schedule": "rate(6 hours)"},
+        {"patterns": ["data_lake"], "data_lake_access": "lake_formation"},
     )
 ]
 SUBSETS = [
@@ -292,3 +293,26 @@ def test_only_cache_aside_brings_the_vpc_and_a_server_for_ci(render: Render, iac
         assert ("install -y redis-server" in workflow) == cached
         assert (root / "tests" / "valkey_server.py").is_file() == cached
         assert (root / "src" / "orders_service" / "shared" / "valkey.py").is_file() == cached
+
+
+@pytest.mark.parametrize("iac", ["sam", "cdk"])
+def test_lake_formation_governs_the_curated_table_only_when_asked(render: Render, iac: str) -> None:
+    governed = render(patterns=["data_lake"], iac=iac, data_lake_access="lake_formation")
+    default = render(patterns=["data_lake"], iac=iac)
+    infra = "template.yaml" if iac == "sam" else "infra/patterns/data_lake.py"
+    governance_tests = Path("tests", "infra", "test_data_lake_governance.py")
+    adr = Path("docs", "adr", "0007-data-lake.md")
+
+    assert (governed / governance_tests).is_file()
+    assert not (default / governance_tests).exists()
+    if iac == "sam":
+        assert "AWS::LakeFormation::PrincipalPermissions" in (governed / infra).read_text()
+        assert "AWS::LakeFormation" not in (default / infra).read_text()
+    else:
+        assert "LAKE_FORMATION = True" in (governed / infra).read_text()
+        assert "LAKE_FORMATION = False" in (default / infra).read_text()
+    assert "test_governance_is_iam_only" in (default / "tests/infra/test_data_lake.py").read_text()
+    assert "test_governance_is_iam_only" not in (governed / "tests/infra/test_data_lake.py").read_text()
+    assert "Lake Formation administrator" in (governed / adr).read_text()
+    assert "AnalystRoleArn" in (governed / "README.md").read_text()
+    assert "AnalystRoleArn" not in (default / "README.md").read_text()
