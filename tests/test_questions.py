@@ -176,7 +176,9 @@ def test_fargate_brings_the_vpc_the_containers_and_their_dependencies(render: Re
 def test_data_lake_access_is_asked_only_with_the_data_lake_and_defaults_to_iam(
     render: Render,
 ) -> None:
-    default = yaml.safe_load(render(patterns=["data_lake"]).joinpath(".copier-answers.yml").read_text())
+    default = yaml.safe_load(
+        render(patterns=["data_lake"]).joinpath(".copier-answers.yml").read_text()
+    )
     governed = render(patterns=["data_lake"], data_lake_access="lake_formation")
     without = yaml.safe_load(render(patterns=["batch"]).joinpath(".copier-answers.yml").read_text())
 

@@ -312,7 +312,10 @@ def test_lake_formation_governs_the_curated_table_only_when_asked(render: Render
         assert "LAKE_FORMATION = True" in (governed / infra).read_text()
         assert "LAKE_FORMATION = False" in (default / infra).read_text()
     assert "test_governance_is_iam_only" in (default / "tests/infra/test_data_lake.py").read_text()
-    assert "test_governance_is_iam_only" not in (governed / "tests/infra/test_data_lake.py").read_text()
+    assert (
+        "test_governance_is_iam_only"
+        not in (governed / "tests/infra/test_data_lake.py").read_text()
+    )
     assert "Lake Formation administrator" in (governed / adr).read_text()
     assert "AnalystRoleArn" in (governed / "README.md").read_text()
     assert "AnalystRoleArn" not in (default / "README.md").read_text()
