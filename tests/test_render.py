@@ -42,6 +42,7 @@ CASES: list[dict[str, Any]] = [
         },
         {"patterns": ["batch", "data_lake"], "batch_schedule": "rate(6 hours)"},
         {"patterns": ["batch"], "batch_container_job": True, "architecture": "x86_64"},
+        {"patterns": ["data_lake"], "data_lake_access": "lake_formation"},
     )
 ]
 SUBSETS = [
@@ -285,24 +286,45 @@ def test_the_batch_schedule_and_the_lake_reach_the_infrastructure(render: Render
 
 
 @pytest.mark.parametrize("iac", ["sam", "cdk"])
-def test_only_cache_aside_brings_the_vpc_the_dependency_layer_and_a_server_for_ci(
-    render: Render, iac: str
-) -> None:
+def test_only_cache_aside_brings_the_vpc_and_a_server_for_ci(render: Render, iac: str) -> None:
     for patterns, cached in ((["cache_aside"], True), (["serverless_api", "event_driven"], False)):
-        root = render(patterns=patterns, iac=iac, architecture="x86_64")
+        root = render(patterns=patterns, iac=iac)
         infra = (root / ("template.yaml" if iac == "sam" else "infra/platform.py")).read_text()
-        makefile = (root / "Makefile").read_text()
         runtime = tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"]
 
         assert (("AWS::EC2::VPC" if iac == "sam" else "ec2.Vpc(") in infra) == cached
-        assert ("DependenciesLayer" in infra or '"build/dependencies"' in infra) == cached
-        assert any(dependency.startswith("redis") for dependency in runtime) == cached
-        assert ("--python-platform $(LAMBDA_PLATFORM)" in makefile) == cached
-        assert ("LAMBDA_PLATFORM := x86_64-manylinux2014" in makefile) == cached
+        # The cache client is the project's own: functions ship no dependency beyond Powertools.
+        assert [dependency.partition("[")[0] for dependency in runtime] == ["aws-lambda-powertools"]
         workflow = (root / ".github" / "workflows" / "ci.yml").read_text()
         assert ("install -y redis-server" in workflow) == cached
         assert (root / "tests" / "valkey_server.py").is_file() == cached
         assert (root / "src" / "orders_service" / "shared" / "valkey.py").is_file() == cached
+
+
+@pytest.mark.parametrize("iac", ["sam", "cdk"])
+def test_lake_formation_governs_the_curated_table_only_when_asked(render: Render, iac: str) -> None:
+    governed = render(patterns=["data_lake"], iac=iac, data_lake_access="lake_formation")
+    default = render(patterns=["data_lake"], iac=iac)
+    infra = "template.yaml" if iac == "sam" else "infra/patterns/data_lake.py"
+    governance_tests = Path("tests", "infra", "test_data_lake_governance.py")
+    adr = Path("docs", "adr", "0007-data-lake.md")
+
+    assert (governed / governance_tests).is_file()
+    assert not (default / governance_tests).exists()
+    if iac == "sam":
+        assert "AWS::LakeFormation::PrincipalPermissions" in (governed / infra).read_text()
+        assert "AWS::LakeFormation" not in (default / infra).read_text()
+    else:
+        assert "LAKE_FORMATION = True" in (governed / infra).read_text()
+        assert "LAKE_FORMATION = False" in (default / infra).read_text()
+    assert "test_governance_is_iam_only" in (default / "tests/infra/test_data_lake.py").read_text()
+    assert (
+        "test_governance_is_iam_only"
+        not in (governed / "tests/infra/test_data_lake.py").read_text()
+    )
+    assert "Lake Formation administrator" in (governed / adr).read_text()
+    assert "AnalystRoleArn" in (governed / "README.md").read_text()
+    assert "AnalystRoleArn" not in (default / "README.md").read_text()
 
 
 JOB_FILES = [

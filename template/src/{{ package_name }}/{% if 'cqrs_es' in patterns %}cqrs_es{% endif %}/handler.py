@@ -1,6 +1,6 @@
 """HTTP routes: commands (POST) change accounts through the event store; queries (GET) read.
 
-Two functions, two resolvers: the command function may append to the event store and read
+Two functions, two routers: the command function may append to the event store and read
 it, the query function may only read, so the IAM policies keep the sides apart.
 """
 
@@ -9,12 +9,11 @@ from http import HTTPStatus
 from typing import Any
 
 import boto3
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from ..shared.http import create_resolver, json_response
+from ..shared.http import Request, Response, Router
 from ..shared.observability import logger, metrics, tracer
 from ..shared.settings import required_env
 from .models import parse_closure, parse_deposit, parse_open_account, parse_withdrawal
@@ -22,8 +21,8 @@ from .read_model import DynamoDbAccountViews
 from .service import AccountCommands, AccountQueries, Outcome
 from .store import DynamoDbEventStore
 
-commands = create_resolver()
-queries = create_resolver()
+commands = Router()
+queries = Router()
 
 
 @cache
@@ -42,56 +41,64 @@ def query_service() -> AccountQueries:
     )
 
 
-def _done(outcome: Outcome, metric: str) -> dict[str, Any]:
+def _done(outcome: Outcome, metric: str) -> Response:
     metrics.add_metric(name=metric, unit=MetricUnit.Count, value=1)
-    return outcome.to_dict()
+    return Response(HTTPStatus.OK, outcome.to_dict())
 
 
-@commands.post("/accounts")
-def open_account() -> Response[str]:
-    outcome = command_service().open(parse_open_account(commands.current_event.json_body))
+@commands.route("POST /accounts")
+def open_account(request: Request) -> Response:
+    outcome = command_service().open(parse_open_account(request.json_body()))
     metrics.add_metric(name="AccountOpened", unit=MetricUnit.Count, value=1)
     location = f"/accounts/{outcome.account_id}"
-    return json_response(HTTPStatus.CREATED, outcome.to_dict(), {"Location": location})
+    return Response(HTTPStatus.CREATED, outcome.to_dict(), {"Location": location})
 
 
-@commands.post("/accounts/<account_id>/deposits")
-def deposit(account_id: str) -> dict[str, Any]:
-    request = parse_deposit(commands.current_event.json_body)
-    return _done(command_service().handle(account_id, request), "MoneyDeposited")
+@commands.route("POST /accounts/{account_id}/deposits")
+def deposit(request: Request) -> Response:
+    outcome = command_service().handle(
+        request.path_parameters["account_id"], parse_deposit(request.json_body())
+    )
+    return _done(outcome, "MoneyDeposited")
 
 
-@commands.post("/accounts/<account_id>/withdrawals")
-def withdraw(account_id: str) -> dict[str, Any]:
-    request = parse_withdrawal(commands.current_event.json_body)
-    return _done(command_service().handle(account_id, request), "MoneyWithdrawn")
+@commands.route("POST /accounts/{account_id}/withdrawals")
+def withdraw(request: Request) -> Response:
+    outcome = command_service().handle(
+        request.path_parameters["account_id"], parse_withdrawal(request.json_body())
+    )
+    return _done(outcome, "MoneyWithdrawn")
 
 
-@commands.post("/accounts/<account_id>/closure")
-def close(account_id: str) -> dict[str, Any]:
-    request = parse_closure(commands.current_event.json_body)
-    return _done(command_service().handle(account_id, request), "AccountClosed")
+@commands.route("POST /accounts/{account_id}/closure")
+def close(request: Request) -> Response:
+    outcome = command_service().handle(
+        request.path_parameters["account_id"], parse_closure(request.json_body())
+    )
+    return _done(outcome, "AccountClosed")
 
 
-@queries.get("/accounts/<account_id>")
-def get_account(account_id: str) -> dict[str, Any]:
-    return query_service().get(account_id).to_dict()
+@queries.route("GET /accounts/{account_id}")
+def get_account(request: Request) -> Response:
+    account = query_service().get(request.path_parameters["account_id"])
+    return Response(HTTPStatus.OK, account.to_dict())
 
 
-@queries.get("/accounts/<account_id>/events")
-def list_events(account_id: str) -> dict[str, Any]:
-    return {"events": [stored.to_dict() for stored in query_service().history(account_id)]}
+@queries.route("GET /accounts/{account_id}/events")
+def list_events(request: Request) -> Response:
+    history = query_service().history(request.path_parameters["account_id"])
+    return Response(HTTPStatus.OK, {"events": [stored.to_dict() for stored in history]})
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handle_command(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return commands.resolve(event, context)
+    return commands.resolve(event)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handle_query(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return queries.resolve(event, context)
+    return queries.resolve(event)
