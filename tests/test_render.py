@@ -397,3 +397,26 @@ def test_both_state_machine_definitions_share_the_distributed_map() -> None:
         with_job["States"][job_map["Next"]]["Resource"] == "arn:aws:states:::batch:submitJob.sync"
     )
     assert set(with_job["States"]) - set(plain["States"]) == {job_map["Next"]}
+
+
+def test_services_on_fargate_and_the_batch_job_share_one_set_of_endpoints(render: Render) -> None:
+    root = render(
+        patterns=["batch", "microservices"],
+        microservices_compute="fargate",
+        batch_container_job=True,
+    )
+    template = yaml.load((root / "template.yaml").read_text(), Loader=_CloudFormationLoader)
+    endpoints = [
+        name
+        for name, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::EC2::VPCEndpoint"
+    ]
+
+    assert sorted(endpoints) == [
+        "DynamoDbEndpoint",
+        "EcrApiEndpoint",
+        "EcrDockerEndpoint",
+        "EventsEndpoint",
+        "LogsEndpoint",
+        "S3Endpoint",
+    ]
