@@ -21,7 +21,6 @@ def needs_template(item: pytest.Item) -> bool:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     items.sort(key=needs_template)  # stable: each group keeps its order
     if any(map(needs_template, items)):
-        # This interpreter and a fixed module: nothing untrusted reaches the command line.
         config.stash[SYNTHESIS] = subprocess.Popen(
             [sys.executable, "-m", "tests.infra.synthesize"],
             cwd=config.rootpath,
