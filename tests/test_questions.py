@@ -189,3 +189,22 @@ def test_data_lake_access_is_asked_only_with_the_data_lake_and_defaults_to_iam(
     )
     assert "has_lake_formation" not in default
     assert "data_lake_access" not in without
+
+
+def test_the_batch_job_is_asked_only_with_batch_and_is_off_by_default(render: Render) -> None:
+    default = render(patterns=["batch"])
+    chosen = render(patterns=["batch"], batch_container_job=True)
+    elsewhere = render(patterns=["serverless_api"], batch_container_job=True)
+
+    def answers(project: Path) -> dict[str, Any]:
+        loaded: dict[str, Any] = yaml.safe_load((project / ".copier-answers.yml").read_text())
+        return loaded
+
+    assert answers(default)["batch_container_job"] is False
+    assert not (default / "batch-job.Dockerfile").exists()
+    assert answers(chosen)["batch_container_job"] is True
+    assert "runs_batch_job" not in answers(chosen)
+    assert (chosen / "batch-job.Dockerfile").is_file()
+    assert "batch_container_job" not in answers(elsewhere)
+    assert not (elsewhere / "batch-job.Dockerfile").exists()
+    assert not (elsewhere / "src" / "orders_service" / "batch").exists()
