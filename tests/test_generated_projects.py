@@ -111,6 +111,24 @@ FOLLOW_UPS: list[tuple[dict[str, Any], tuple[str, ...]]] = [
     ),
     ({"patterns": ["data_lake"], "data_lake_access": "lake_formation"}, ("sam", "cdk")),
     ({"patterns": ["batch", "data_lake"], "data_lake_access": "lake_formation"}, ("sam",)),
+    ({"patterns": ["batch"], "batch_container_job": True}, ("sam", "cdk")),
+    (
+        {
+            "patterns": ["batch", "microservices"],
+            "microservices_compute": "fargate",
+            "batch_container_job": True,
+        },
+        ("cdk",),
+    ),
+    (
+        {
+            "patterns": PATTERNS,
+            "microservices_compute": "fargate",
+            "data_lake_access": "lake_formation",
+            "batch_container_job": True,
+        },
+        ("sam", "cdk"),
+    ),
 ]
 
 
