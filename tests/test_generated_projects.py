@@ -102,6 +102,59 @@ def test_make_check_passes(
         assert (project / "cdk.out" / "orders-service.template.json").is_file()
 
 
+# Follow-up answers that change what is generated, each checked (and built) in the tools named.
+FOLLOW_UPS: list[tuple[dict[str, Any], tuple[str, ...]]] = [
+    ({"patterns": ["microservices"], "microservices_compute": "fargate"}, ("sam", "cdk")),
+    (
+        {"patterns": ["event_driven", "microservices"], "microservices_compute": "fargate"},
+        ("sam",),
+    ),
+    ({"patterns": ["data_lake"], "data_lake_access": "lake_formation"}, ("sam", "cdk")),
+    ({"patterns": ["batch", "data_lake"], "data_lake_access": "lake_formation"}, ("sam",)),
+    ({"patterns": ["batch"], "batch_container_job": True}, ("sam", "cdk")),
+    (
+        {
+            "patterns": ["batch", "microservices"],
+            "microservices_compute": "fargate",
+            "batch_container_job": True,
+        },
+        ("cdk",),
+    ),
+    (
+        {
+            "patterns": PATTERNS,
+            "microservices_compute": "fargate",
+            "data_lake_access": "lake_formation",
+            "batch_container_job": True,
+        },
+        ("sam", "cdk"),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("iac", "answers"),
+    [(iac, answers) for answers, tools in FOLLOW_UPS for iac in tools],
+    ids=lambda value: value if isinstance(value, str) else json.dumps(value, separators=(",", "=")),
+)
+def test_follow_up_answers_pass_make_check_and_build(
+    render: Render, project_caches: dict[str, dict[str, str]], iac: str, answers: dict[str, Any]
+) -> None:
+    project = render(iac=iac, **answers)
+    env = project_caches[iac]
+    make(project, "install", env=env)
+
+    output = make(project, "check", "build", env=env)
+
+    assert " passed" in output
+    assert "checkov:" in output and " 0 failed" in output
+    TEMPLATES[iac, _key(answers)] = project / "build" / "cloudformation" / "template.json"
+
+
+def _key(answers: dict[str, Any]) -> Combination:
+    return tuple(json.dumps(answers, sort_keys=True).split())
+
+
 # Resource types only one tool writes for the same design: CDK keeps each role's policy in a
 # resource of its own and declares routes, integrations and stages that SAM writes into the
 # API's OpenAPI body; SAM adds a deployment per API, CDK its metadata and helper functions.
@@ -132,20 +185,28 @@ def _resource_types(template: Path) -> Counter[str]:
     return kinds
 
 
-@pytest.mark.parametrize("pattern", PATTERNS)
+@pytest.mark.parametrize(
+    "answers",
+    [
+        *({"patterns": [pattern]} for pattern in PATTERNS),
+        *(answers for answers, tools in FOLLOW_UPS if len(tools) == 2),
+    ],
+    ids=lambda answers: json.dumps(answers, separators=(",", "=")),
+)
 def test_sam_and_cdk_deploy_the_same_resources(
-    render: Render, project_caches: dict[str, dict[str, str]], pattern: str
+    render: Render, project_caches: dict[str, dict[str, str]], answers: dict[str, Any]
 ) -> None:
     """Each pattern's two infrastructures agree on what they deploy; the shared infra tests
     (run by `make check` on both) hold their security properties to the same assertions."""
+    key = tuple(answers["patterns"]) if len(answers) == 1 else _key(answers)
     templates = {}
     for iac in ("sam", "cdk"):
-        if (iac, (pattern,)) not in TEMPLATES:  # e.g. run alone with -k: synthesize here
-            project = render(iac=iac, patterns=[pattern])
+        if (iac, key) not in TEMPLATES:  # e.g. run alone with -k: synthesize here
+            project = render(iac=iac, **answers)
             make(project, "install", env=project_caches[iac])
             make(project, "synth", env=project_caches[iac])
-            TEMPLATES[iac, (pattern,)] = project / "build" / "cloudformation" / "template.json"
-        templates[iac] = _resource_types(TEMPLATES[iac, (pattern,)])
+            TEMPLATES[iac, key] = project / "build" / "cloudformation" / "template.json"
+        templates[iac] = _resource_types(TEMPLATES[iac, key])
 
     assert templates["sam"] == templates["cdk"]
 

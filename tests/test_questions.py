@@ -125,6 +125,7 @@ def test_bad_answer_is_refused_with_a_hint_and_writes_nothing(
         {"python_version": "3.9"},
         {"architecture": "sparc"},
         {"patterns": ["microservices"], "microservices_compute": "ec2"},
+        {"patterns": ["data_lake"], "data_lake_access": "glue"},
     ],
 )
 def test_an_answer_outside_the_choices_is_refused(
@@ -170,3 +171,40 @@ def test_fargate_brings_the_vpc_the_containers_and_their_dependencies(render: Re
     assert not (lambda_project / "Dockerfile").exists()
     assert "PrivateSubnetA" not in (lambda_project / "template.yaml").read_text()
     assert "starlette" not in (lambda_project / "pyproject.toml").read_text()
+
+
+def test_data_lake_access_is_asked_only_with_the_data_lake_and_defaults_to_iam(
+    render: Render,
+) -> None:
+    default = yaml.safe_load(
+        render(patterns=["data_lake"]).joinpath(".copier-answers.yml").read_text()
+    )
+    governed = render(patterns=["data_lake"], data_lake_access="lake_formation")
+    without = yaml.safe_load(render(patterns=["batch"]).joinpath(".copier-answers.yml").read_text())
+
+    assert default["data_lake_access"] == "iam"
+    assert (
+        yaml.safe_load((governed / ".copier-answers.yml").read_text())["data_lake_access"]
+        == "lake_formation"
+    )
+    assert "has_lake_formation" not in default
+    assert "data_lake_access" not in without
+
+
+def test_the_batch_job_is_asked_only_with_batch_and_is_off_by_default(render: Render) -> None:
+    default = render(patterns=["batch"])
+    chosen = render(patterns=["batch"], batch_container_job=True)
+    elsewhere = render(patterns=["serverless_api"], batch_container_job=True)
+
+    def answers(project: Path) -> dict[str, Any]:
+        loaded: dict[str, Any] = yaml.safe_load((project / ".copier-answers.yml").read_text())
+        return loaded
+
+    assert answers(default)["batch_container_job"] is False
+    assert not (default / "batch-job.Dockerfile").exists()
+    assert answers(chosen)["batch_container_job"] is True
+    assert "runs_batch_job" not in answers(chosen)
+    assert (chosen / "batch-job.Dockerfile").is_file()
+    assert "batch_container_job" not in answers(elsewhere)
+    assert not (elsewhere / "batch-job.Dockerfile").exists()
+    assert not (elsewhere / "src" / "orders_service" / "batch").exists()

@@ -34,8 +34,15 @@ CASES: list[dict[str, Any]] = [
         {"python_version": "3.14"},
         # Each pattern subset with the default answers: see every_combination below.
         {"patterns": ["microservices"], "microservices_compute": "fargate"},
-        {"patterns": PATTERNS, "microservices_compute": "fargate", "api_auth": "none"},
+        {
+            "patterns": PATTERNS,
+            "microservices_compute": "fargate",
+            "api_auth": "none",
+            "batch_container_job": True,
+        },
         {"patterns": ["batch", "data_lake"], "batch_schedule": "rate(6 hours)"},
+        {"patterns": ["batch"], "batch_container_job": True, "architecture": "x86_64"},
+        {"patterns": ["data_lake"], "data_lake_access": "lake_formation"},
     )
 ]
 SUBSETS = [
@@ -328,3 +335,124 @@ def test_only_cache_aside_brings_the_vpc_and_a_server_for_ci(render: Render, iac
         assert ("install -y redis-server" in workflow) == cached
         assert (root / "tests" / "valkey_server.py").is_file() == cached
         assert (root / "src" / "orders_service" / "shared" / "valkey.py").is_file() == cached
+
+
+@pytest.mark.parametrize("iac", ["sam", "cdk"])
+def test_lake_formation_governs_the_curated_table_only_when_asked(render: Render, iac: str) -> None:
+    governed = render(patterns=["data_lake"], iac=iac, data_lake_access="lake_formation")
+    default = render(patterns=["data_lake"], iac=iac)
+    infra = "template.yaml" if iac == "sam" else "infra/patterns/data_lake.py"
+    governance_tests = Path("tests", "infra", "test_data_lake_governance.py")
+    adr = Path("docs", "adr", "0007-data-lake.md")
+
+    assert (governed / governance_tests).is_file()
+    assert not (default / governance_tests).exists()
+    if iac == "sam":
+        assert "AWS::LakeFormation::PrincipalPermissions" in (governed / infra).read_text()
+        assert "AWS::LakeFormation" not in (default / infra).read_text()
+    else:
+        assert "LAKE_FORMATION = True" in (governed / infra).read_text()
+        assert "LAKE_FORMATION = False" in (default / infra).read_text()
+    assert "test_governance_is_iam_only" in (default / "tests/infra/test_data_lake.py").read_text()
+    assert (
+        "test_governance_is_iam_only"
+        not in (governed / "tests/infra/test_data_lake.py").read_text()
+    )
+    assert "Lake Formation administrator" in (governed / adr).read_text()
+    assert "AnalystRoleArn" in (governed / "README.md").read_text()
+    assert "AnalystRoleArn" not in (default / "README.md").read_text()
+
+
+JOB_FILES = [
+    "batch-job.Dockerfile",
+    ".dockerignore",
+    "statemachines/batch_with_report.asl.json",
+    "src/orders_service/batch/job.py",
+    "src/orders_service/batch/report.py",
+    "src/orders_service/batch/storage.py",
+    "tests/unit/batch/test_job.py",
+    "tests/unit/batch/test_report.py",
+    "tests/unit/batch/test_run_report.py",
+    "tests/infra/test_batch_job.py",
+]
+
+
+@pytest.mark.parametrize("iac", ["sam", "cdk"])
+def test_the_batch_job_brings_its_image_its_aws_batch_resources_and_the_vpc(
+    render: Render, iac: str
+) -> None:
+    with_job = render(patterns=["batch"], iac=iac, batch_container_job=True)
+    without = render(patterns=["batch"], iac=iac)
+    job_infra = "template.yaml" if iac == "sam" else "infra/patterns/batch_job.py"
+    platform = "template.yaml" if iac == "sam" else "infra/platform.py"
+
+    assert [path for path in JOB_FILES if not (with_job / path).is_file()] == []
+    assert [path for path in JOB_FILES if (without / path).exists()] == []
+    assert not (with_job / "statemachines" / "batch.asl.json").exists()
+    assert (without / "statemachines" / "batch.asl.json").is_file()
+    assert not (with_job / "Dockerfile").exists(), "the services' Dockerfile is not the job's"
+    assert "FARGATE" in (with_job / job_infra).read_text()
+    assert (iac == "cdk") == (with_job / "infra" / "patterns" / "batch_job.py").is_file()
+    assert (
+        "Batch::"
+        not in (
+            without / ("template.yaml" if iac == "sam" else "infra/patterns/batch.py")
+        ).read_text()
+    )
+    for root, job in ((with_job, True), (without, False)):
+        infra = (root / platform).read_text()
+        assert ("AWS::EC2::VPC" in infra or "ec2.Vpc(" in infra) == job
+        assert ("EcrDockerEndpoint" in infra) == job
+        assert "EventsEndpoint" not in infra, "the job publishes no events"
+        assert ("batch-image:" in (root / "Makefile").read_text()) == job
+        groups = tomllib.loads((root / "pyproject.toml").read_text())["dependency-groups"]
+        assert ("batch-job" in groups) == job
+
+
+def test_both_state_machine_definitions_share_the_distributed_map() -> None:
+    """The job variant only adds the report task after the Map; the Map itself must not drift."""
+    folder = ROOT / "template" / "{% if 'batch' in patterns %}statemachines{% endif %}"
+    plain = json.loads(
+        (folder / "{% if not runs_batch_job %}batch.asl.json{% endif %}").read_text()
+    )
+    with_job = json.loads(
+        (folder / "{% if runs_batch_job %}batch_with_report.asl.json{% endif %}").read_text()
+    )
+    plain_map, job_map = (
+        plain["States"]["SummariseSalesFiles"],
+        with_job["States"]["SummariseSalesFiles"],
+    )
+
+    assert {**job_map, "Next": None, "ResultPath": None} == {
+        **plain_map,
+        "Next": None,
+        "ResultPath": None,
+    }
+    assert plain_map["Next"] == "RunSucceeded"
+    assert (
+        with_job["States"][job_map["Next"]]["Resource"] == "arn:aws:states:::batch:submitJob.sync"
+    )
+    assert set(with_job["States"]) - set(plain["States"]) == {job_map["Next"]}
+
+
+def test_services_on_fargate_and_the_batch_job_share_one_set_of_endpoints(render: Render) -> None:
+    root = render(
+        patterns=["batch", "microservices"],
+        microservices_compute="fargate",
+        batch_container_job=True,
+    )
+    template = yaml.load((root / "template.yaml").read_text(), Loader=_CloudFormationLoader)
+    endpoints = [
+        name
+        for name, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::EC2::VPCEndpoint"
+    ]
+
+    assert sorted(endpoints) == [
+        "DynamoDbEndpoint",
+        "EcrApiEndpoint",
+        "EcrDockerEndpoint",
+        "EventsEndpoint",
+        "LogsEndpoint",
+        "S3Endpoint",
+    ]
