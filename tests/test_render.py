@@ -455,4 +455,5 @@ def test_services_on_fargate_and_the_batch_job_share_one_set_of_endpoints(render
         "EventsEndpoint",
         "LogsEndpoint",
         "S3Endpoint",
+        "XRayEndpoint",
     ]
