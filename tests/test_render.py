@@ -457,3 +457,39 @@ def test_services_on_fargate_and_the_batch_job_share_one_set_of_endpoints(render
         "S3Endpoint",
         "XRayEndpoint",
     ]
+
+
+@pytest.mark.parametrize("compute", ["lambda", "fargate"])
+def test_only_services_on_fargate_get_the_telemetry_module_and_its_dependencies(
+    render: Render, compute: str
+) -> None:
+    root = render(patterns=["microservices"], microservices_compute=compute)
+
+    on_fargate = compute == "fargate"
+    assert bool(list(root.glob("src/*/shared/telemetry.py"))) == on_fargate
+    assert ("opentelemetry-sdk" in (root / "pyproject.toml").read_text()) == on_fargate
+    assert ("otel-collector" in (root / "Makefile").read_text()) == on_fargate
+
+
+def test_sam_and_cdk_give_the_trace_collector_the_same_configuration(render: Render) -> None:
+    sam = render(patterns=["microservices"], microservices_compute="fargate", iac="sam")
+    cdk = render(patterns=["microservices"], microservices_compute="fargate", iac="cdk")
+    nested = yaml.load(
+        (sam / "infra" / "microservices" / "orders" / "template.yaml").read_text(),
+        Loader=_CloudFormationLoader,
+    )
+    [collector] = [
+        container
+        for container in nested["Resources"]["Task"]["Properties"]["ContainerDefinitions"]
+        if container["Name"] == "Collector"
+    ]
+    [variable] = collector["Environment"]
+    hosting = (cdk / "infra/patterns/microservices/shared/hosting.py").read_text()
+    constant = re.search(r'COLLECTOR_CONFIG = """\\\n(.*?)"""', hosting, re.DOTALL)
+
+    assert variable["Name"] == "AOT_CONFIG_CONTENT"
+    assert constant is not None
+    config = yaml.safe_load(variable["Value"])
+    assert config == yaml.safe_load(constant.group(1))
+    assert config["receivers"]["otlp"]["protocols"] == {"http": {"endpoint": "127.0.0.1:4318"}}
+    assert config["service"]["pipelines"]["traces"]["exporters"] == ["awsxray"]
