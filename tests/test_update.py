@@ -269,6 +269,15 @@ def new_file(text: str) -> Callable[[str | None], str]:
 
 PING_ROUTE = '''
 
+@app.route("GET /ping")
+def ping(request: Request) -> Response:
+    """Owner's edit: a health route for the load tests."""
+    return Response(HTTPStatus.OK, {"status": "ok"})
+'''
+# The same route in projects from releases before the route-key router (0.2.0 and older), whose
+# handlers routed with Powertools' resolver.
+PING_ROUTE_ON_RESOLVER = '''
+
 @app.get("/ping")
 def ping() -> dict[str, str]:
     """Owner's edit: a health route for the load tests."""
@@ -300,7 +309,7 @@ CDK_PING_ROUTE = '\n    ("/ping", apigwv2.HttpMethod.GET),'
 RUNBOOK = "\n## Runbook (owner)\n\nPage the orders on-call rota before replaying anything.\n"
 
 
-def owner_edits(iac: str) -> list[OwnerEdit]:
+def owner_edits(iac: str, route: str = PING_ROUTE) -> list[OwnerEdit]:
     """A handler route, the infra that routes to it, a test of it, the README, and a deleted
     file the owner does not want (the pre-commit configuration)."""
     infra = (
@@ -320,11 +329,7 @@ def owner_edits(iac: str) -> list[OwnerEdit]:
         )
     )
     return [
-        OwnerEdit(
-            f"src/{PACKAGE}/serverless_api/handler.py",
-            append(PING_ROUTE),
-            "def ping() -> dict[str, str]:",
-        ),
+        OwnerEdit(f"src/{PACKAGE}/serverless_api/handler.py", append(route), "def ping("),
         infra,
         OwnerEdit(
             "tests/unit/serverless_api/test_ping.py",
@@ -385,6 +390,32 @@ def pattern_to_add() -> str:
     return missing[0]
 
 
+def edits_for(project: Path, iac: str) -> tuple[list[OwnerEdit], bool]:
+    """The owner's edits, the route written for the routing `project`'s handler uses, and
+    whether that is the Powertools resolver of 0.2.0 and older."""
+    handler = project / "src" / PACKAGE / "serverless_api" / "handler.py"
+    on_resolver = "@app.get(" in handler.read_text()
+    return owner_edits(iac, PING_ROUTE_ON_RESOLVER if on_resolver else PING_ROUTE), on_resolver
+
+
+def settle_update(
+    project: Path, result: subprocess.CompletedProcess[str], fresh: Path, on_resolver: bool
+) -> None:
+    """The update succeeded; from a resolver-era project, after the owner ports their route.
+
+    The handlers' routing changed (CHANGELOG): the owner's route meets the handler's new last
+    line, the update reports the conflict, and the owner ports the route to the router.
+    """
+    if not on_resolver:
+        assert_update_succeeded(project, result)
+        return
+    handler = Path("src") / PACKAGE / "serverless_api" / "handler.py"
+    assert result.returncode == 1
+    assert f"{handler.as_posix()}: conflict markers" in result.stdout + result.stderr
+    (project / handler).write_text((fresh / handler).read_text() + PING_ROUTE)
+    git(project, "add", handler.as_posix())
+
+
 # --- Update from a release -------------------------------------------------------------------
 
 
@@ -394,18 +425,19 @@ def test_update_from_a_release_keeps_the_owners_edits(
 ) -> None:
     """SAM project from `release`, 5 owner edits (handler route, its template.yaml route, a test
     of it, README section, a deleted file), updated to HEAD: the edits survive, the deleted file
-    stays deleted, and `make check` passes."""
+    stays deleted, and `make check` passes. A route written for the Powertools resolver of 0.2.0
+    and older conflicts with the route-key router; the owner ports it as the CHANGELOG says."""
     project = generate(template_repo, tmp_path / "project", release.tag)
     assert answers(project)["_commit"] == release.tag
-    edits = owner_edits("sam")
+    edits, on_resolver = edits_for(project, "sam")
     commit_edits(project, edits)
 
     result = copier_update(project)
 
-    assert_update_succeeded(project, result)
-    assert answers(project)["_commit"] == git(template_repo, "describe", "--tags", "--always")
     fresh = fresh_render(template_repo, tmp_path / "fresh")
-    assert assert_fresh_render_plus_edits(project, fresh, edits) == 5
+    settle_update(project, result, fresh, on_resolver)
+    assert answers(project)["_commit"] == git(template_repo, "describe", "--tags", "--always")
+    assert assert_fresh_render_plus_edits(project, fresh, owner_edits("sam")) == 5
     assert_make_check_passes(project, project_caches["sam"])
 
 
@@ -435,7 +467,7 @@ def report_conflicts(project: Path) -> subprocess.CompletedProcess[str]:
 def test_a_conflict_is_reported_and_fails_the_checks_until_resolved(
     template_repo: Path, project_caches: dict[str, dict[str, str]], tmp_path: Path
 ) -> None:
-    """The owner and the template both change README's first line (plus 1 owner edit elsewhere).
+    """The owner and the template both change README's first line (plus a route elsewhere).
     `copier update` exits 1 naming the file, git marks it unmerged, `make conflicts` and
     `make check` fail; with `--conflict rej` the *.rej file fails them too. Resolved: both pass."""
     repo = tmp_path / "template"
@@ -444,7 +476,7 @@ def test_a_conflict_is_reported_and_fails_the_checks_until_resolved(
     title = (project / "README.md").read_text().splitlines()[0]
     edits = [
         OwnerEdit("README.md", insert_after(title, " (owned by Orders)"), "(owned by Orders)"),
-        owner_edits("sam")[0],  # the handler route, away from any upstream change
+        *owner_edits("sam")[:2],  # a route (code and infra), away from any upstream change
     ]
     commit_edits(project, edits)
     upstream = repo / "template" / "README.md.jinja"
@@ -502,17 +534,17 @@ def test_adding_a_pattern_through_update(
     added = pattern_to_add()
     release = releases_under_test()[-1]
     project = generate(template_repo, tmp_path / "project", release.tag, iac=iac)
-    edits = owner_edits(iac)
+    edits, on_resolver = edits_for(project, iac)
     commit_edits(project, edits)
 
     result = copier_update(project, "--data", f"patterns={[*START_PATTERNS, added]}")
 
-    assert_update_succeeded(project, result)
-    assert answers(project)["patterns"] == [*START_PATTERNS, added]
     fresh = fresh_render(
         template_repo, tmp_path / "fresh", iac=iac, patterns=[*START_PATTERNS, added]
     )
-    assert assert_fresh_render_plus_edits(project, fresh, edits) == 5
+    settle_update(project, result, fresh, on_resolver)
+    assert answers(project)["patterns"] == [*START_PATTERNS, added]
+    assert assert_fresh_render_plus_edits(project, fresh, owner_edits(iac)) == 5
     code = project / "src" / PACKAGE / added
     assert sorted(path.name for path in code.glob("*.py")) != ["__init__.py"], "the pattern's code"
     assert list((project / "tests" / "unit" / added).glob("test_*.py")), "the pattern's tests"

@@ -4,6 +4,7 @@ Two functions, two routers: the command function may append to the event store a
 it, the query function may only read, so the IAM policies keep the sides apart.
 """
 
+from collections.abc import Callable
 from functools import cache
 from http import HTTPStatus
 from typing import Any
@@ -16,9 +17,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from ..shared.http import Request, Response, Router
 from ..shared.observability import logger, metrics, tracer
 from ..shared.settings import required_env
+from .models import Request as Command
 from .models import parse_closure, parse_deposit, parse_open_account, parse_withdrawal
 from .read_model import DynamoDbAccountViews
-from .service import AccountCommands, AccountQueries, Outcome
+from .service import AccountCommands, AccountQueries
 from .store import DynamoDbEventStore
 
 commands = Router()
@@ -41,7 +43,10 @@ def query_service() -> AccountQueries:
     )
 
 
-def _done(outcome: Outcome, metric: str) -> Response:
+def _change(request: Request, parse: Callable[[Any], Command], metric: str) -> Response:
+    """Applies the command `parse` reads from the body to the account named in the path."""
+    command = parse(request.json_body())
+    outcome = command_service().handle(request.path_parameters["account_id"], command)
     metrics.add_metric(name=metric, unit=MetricUnit.Count, value=1)
     return Response(HTTPStatus.OK, outcome.to_dict())
 
@@ -56,26 +61,17 @@ def open_account(request: Request) -> Response:
 
 @commands.route("POST /accounts/{account_id}/deposits")
 def deposit(request: Request) -> Response:
-    outcome = command_service().handle(
-        request.path_parameters["account_id"], parse_deposit(request.json_body())
-    )
-    return _done(outcome, "MoneyDeposited")
+    return _change(request, parse_deposit, "MoneyDeposited")
 
 
 @commands.route("POST /accounts/{account_id}/withdrawals")
 def withdraw(request: Request) -> Response:
-    outcome = command_service().handle(
-        request.path_parameters["account_id"], parse_withdrawal(request.json_body())
-    )
-    return _done(outcome, "MoneyWithdrawn")
+    return _change(request, parse_withdrawal, "MoneyWithdrawn")
 
 
 @commands.route("POST /accounts/{account_id}/closure")
 def close(request: Request) -> Response:
-    outcome = command_service().handle(
-        request.path_parameters["account_id"], parse_closure(request.json_body())
-    )
-    return _done(outcome, "AccountClosed")
+    return _change(request, parse_closure, "AccountClosed")
 
 
 @queries.route("GET /accounts/{account_id}")
