@@ -10,7 +10,6 @@ from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.patterns.microservices.shared.table import OwnedTable
@@ -56,12 +55,9 @@ class Outbox(Construct):
             },
             timeout_seconds=30,
         )
-        failures = sqs.Queue(
+        failures = platform.queue(
             self,
             "RelayFailureQueue",
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=platform.key,
-            enforce_ssl=True,
             retention_period=Duration.days(14),
             removal_policy=RemovalPolicy.RETAIN,
         )

@@ -31,23 +31,15 @@ class Subscription(Construct):
         table: OwnedTable,
     ) -> None:
         super().__init__(scope, construct_id)
-        dead_letters = sqs.Queue(
+        dead_letters = platform.queue(
             self,
             "InboxDeadLetterQueue",
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=platform.key,
-            data_key_reuse=Duration.minutes(5),
-            enforce_ssl=True,
             # The maximum: time to find the cause and redrive.
             retention_period=Duration.days(14),
         )
-        inbox = sqs.Queue(
+        inbox = platform.queue(
             self,
             "InboxQueue",
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=platform.key,
-            data_key_reuse=Duration.minutes(5),
-            enforce_ssl=True,
             # Six times the subscriber's timeout, as Lambda recommends.
             visibility_timeout=Duration.seconds(6 * SUBSCRIBER_TIMEOUT_SECONDS),
             dead_letter_queue=sqs.DeadLetterQueue(
