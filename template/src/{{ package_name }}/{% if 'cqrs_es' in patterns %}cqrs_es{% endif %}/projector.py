@@ -1,10 +1,10 @@
 """The projector: DynamoDB stream records of the event store -> read model (and the event bus).
 
-Lambda reads the stream in order per shard and hands over batches. Each record is projected
-on its own; one that fails is reported in `batchItemFailures`, so Lambda retries from it (the
-records before it are not redone) and, after bisecting and bounded retries, sends it to the
-on-failure queue. Retried records that were projected already change nothing (see
-projection.py).
+Lambda reads the stream in order per shard and hands over batches. Records are projected in
+order; the first that fails stops the batch and is reported in `batchItemFailures`, so Lambda
+retries from it (the records before it are not redone, the ones after it wait) and, after
+bounded retries, sends it to the on-failure queue. Retried records that were projected
+already change nothing (see projection.py).
 """
 
 import os
@@ -13,23 +13,15 @@ from typing import Any
 
 import boto3
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..shared.events import EventBridgePublisher, EventPublisher
 from ..shared.observability import logger, metrics, tracer
+from ..shared.records import BatchResponse, Record, process_stream_batch
 from ..shared.settings import required_env
 from .projection import Projector
 from .read_model import DynamoDbAccountViews
 from .store import DynamoDbEventStore, UnreadableEventError, from_item
-
-processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
 def publisher() -> EventPublisher | None:
@@ -50,10 +42,10 @@ def projector() -> Projector:
 
 
 @tracer.capture_method
-def project_record(record: DynamoDBRecord) -> None:
-    image = record.raw_event.get("dynamodb", {}).get("NewImage")
+def project_record(record: Record) -> None:
+    image = record.get("dynamodb", {}).get("NewImage")
     if image is None:
-        raise UnreadableEventError(f"Record {record.event_id} carries no new image")
+        raise UnreadableEventError(f"Record {record.get('eventID')} carries no new image")
     result = projector().project(from_item(image))
     if not result.written:
         metrics.add_metric(name="ProjectionReplayed", unit=MetricUnit.Count, value=1)
@@ -64,7 +56,5 @@ def project_record(record: DynamoDBRecord) -> None:
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(
-        event=event, record_handler=project_record, processor=processor, context=context
-    )
+def handler(event: dict[str, Any], context: LambdaContext) -> BatchResponse:
+    return process_stream_batch(event, project_record)

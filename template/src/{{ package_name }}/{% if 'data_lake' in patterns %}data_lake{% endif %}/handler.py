@@ -4,12 +4,12 @@ EventBridge invokes it asynchronously: Lambda retries a failed invocation twice,
 the event to the dead-letter queue, whose alarm says something needs a look.
 """
 
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
 import boto3
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..shared.errors import ValidationError
@@ -24,12 +24,13 @@ def ingestion() -> Ingestion:
     return Ingestion(S3Objects(boto3.client("s3")))
 
 
-def object_of(event: EventBridgeEvent) -> tuple[str, str]:
+def object_of(event: Mapping[str, Any]) -> tuple[str, str]:
     """(bucket, key) of an S3 Object Created event; EventBridge does not URL-encode the key."""
-    if event.source != "aws.s3" or event.detail_type != "Object Created":
-        raise ValidationError(f"Expected an S3 Object Created event, got {event.detail_type}")
+    detail_type = event.get("detail-type")
+    if event.get("source") != "aws.s3" or detail_type != "Object Created":
+        raise ValidationError(f"Expected an S3 Object Created event, got {detail_type}")
     try:
-        return str(event.detail["bucket"]["name"]), str(event.detail["object"]["key"])
+        return str(event["detail"]["bucket"]["name"]), str(event["detail"]["object"]["key"])
     except (KeyError, TypeError):
         raise ValidationError("The event names no bucket and object key") from None
 
@@ -38,7 +39,7 @@ def object_of(event: EventBridgeEvent) -> tuple[str, str]:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    bucket, key = object_of(EventBridgeEvent(event))
+    bucket, key = object_of(event)
     logger.append_keys(bucket=bucket, key=key)
     result = ingestion().ingest(bucket, key)
     metrics.add_metric(name="RecordsAccepted", unit=MetricUnit.Count, value=result.accepted)

@@ -12,13 +12,6 @@ from typing import Any
 
 import boto3
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.idempotency import (
     DynamoDBPersistenceLayer,
     IdempotencyConfig,
@@ -28,6 +21,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..shared.events import IntegrationEvent, from_eventbridge
 from ..shared.observability import logger, metrics, tracer
+from ..shared.records import BatchResponse, Record, json_body, process_queue_batch
 from ..shared.settings import required_env
 from .repository import DynamoDbTotalsRepository
 from .service import OrderLedger
@@ -35,9 +29,6 @@ from .service import OrderLedger
 # Long enough to cover SQS redeliveries and a replay of last week's archive.
 IDEMPOTENCY_WINDOW_SECONDS = 7 * 24 * 3600
 
-# A batch whose every record failed is answered like any other partial failure, so poison
-# messages do not show up as function errors; the dead-letter queue's alarm reports them.
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 idempotency = IdempotencyConfig(
     event_key_jmespath="id",
     raise_on_no_idempotency_key=True,
@@ -63,8 +54,8 @@ def apply_once() -> Callable[..., None]:
     return once
 
 
-def record_handler(record: SQSRecord) -> None:
-    event = from_eventbridge(record.json_body)
+def record_handler(record: Record) -> None:
+    event = from_eventbridge(json_body(record))
     logger.append_keys(event_id=event.id, event_type=event.type)
     apply_once()(event=event)
     metrics.add_metric(name="EventConsumed", unit=MetricUnit.Count, value=1)
@@ -73,8 +64,6 @@ def record_handler(record: SQSRecord) -> None:
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+def handler(event: dict[str, Any], context: LambdaContext) -> BatchResponse:
     idempotency.register_lambda_context(context)
-    return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
+    return process_queue_batch(event, record_handler)

@@ -4,9 +4,9 @@ A transactional outbox without a second table: the service only writes the item,
 records the write in the table's stream, and this function publishes it. An item that is
 stored is announced, even if the process that stored it stops right after the write.
 
-Records are published one by one; one that fails is reported in `batchItemFailures`, so
-Lambda retries from it and, after bisecting and bounded retries, sends it to the on-failure
-queue. The envelope's id derives from the item (`<Type>-<item id>`), so a record relayed twice
+Records are published in stream order; the first that fails stops the batch and is reported
+in `batchItemFailures`, so Lambda retries from it (items are announced in the order they were
+stored) and, after bounded retries, sends it to the on-failure queue. The envelope's id derives from the item (`<Type>-<item id>`), so a record relayed twice
 carries the same id and subscribers apply it once. Copies of other services' items (they
 carry an `origin`) are not announced; the event source mapping filters them out already.
 """
@@ -17,22 +17,14 @@ from typing import Any
 
 import boto3
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ...shared.errors import ValidationError
 from ...shared.events import EventBridgePublisher, EventPublisher, IntegrationEvent
 from ...shared.observability import logger, metrics, tracer
+from ...shared.records import BatchResponse, Record, process_stream_batch
 from ...shared.settings import required_env
 from .events import ItemCreatedV1
-
-processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
 @cache
@@ -55,9 +47,9 @@ def announcement(image: Mapping[str, Any]) -> IntegrationEvent | None:
 
 
 @tracer.capture_method
-def relay_record(record: DynamoDBRecord) -> None:
-    image = record.raw_event.get("dynamodb", {}).get("NewImage")
-    if record.raw_event.get("eventName") != "INSERT" or image is None:
+def relay_record(record: Record) -> None:
+    image = record.get("dynamodb", {}).get("NewImage")
+    if record.get("eventName") != "INSERT" or image is None:
         return  # only new items are announced (the mapping's filter passes nothing else)
     event = announcement(image)
     if event is None:
@@ -70,7 +62,5 @@ def relay_record(record: DynamoDBRecord) -> None:
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(
-        event=event, record_handler=relay_record, processor=processor, context=context
-    )
+def handler(event: dict[str, Any], context: LambdaContext) -> BatchResponse:
+    return process_stream_batch(event, relay_record)
