@@ -10,7 +10,8 @@ Not a test: it reports figures for the README and release notes. Run it on a qui
    need the `copier-templates-extensions` package, hence `--with`. Target: no slower.
 2. The all-patterns CDK project's `make test` against one `make synth` of its app. Target: 1.5x.
 3. Import of every function's handler module, from its own artifact, against `import boto3`,
-   as Lambda would run it (LAMBDA_TASK_ROOT set). Target: 1.3x.
+   as Lambda would run it (LAMBDA_TASK_ROOT set): in rounds that run each import once, the
+   median of the per-round ratios. Target: 1.3x.
 4. The size of every function's artifact (the project modules its handler loads).
 """
 
@@ -82,14 +83,16 @@ def make(project: Path, env: dict[str, str], *targets: str) -> None:
     subprocess.run(["make", *targets], cwd=project, env=env, check=True, capture_output=True)
 
 
-def import_seconds(python: Path, statements: dict[str, Path], rounds: int) -> dict[str, float]:
-    """Best time of each import statement (run with its artifact as the task root) over `rounds`.
+def import_seconds(
+    python: Path, statements: dict[str, Path], rounds: int
+) -> dict[str, list[float]]:
+    """Seconds of each import statement (its artifact the task root) in each of `rounds` rounds.
 
-    Each round runs every statement once, in turn, so that a noisy moment of the machine
-    slows all of them alike instead of the few measured during it.
+    A round runs every statement once, in turn, so that each handler's ratio to `import boto3`
+    can be taken within a round: a busy moment of the machine then slows both sides of it.
     """
     code = "import time; s = time.perf_counter(); {}; print(time.perf_counter() - s)"
-    best: dict[str, float] = {}
+    seconds: dict[str, list[float]] = {statement: [] for statement in statements}
     for _ in range(rounds):
         for statement, artifact in statements.items():
             env = {
@@ -99,17 +102,15 @@ def import_seconds(python: Path, statements: dict[str, Path], rounds: int) -> di
                 "POWERTOOLS_SERVICE_NAME": "bench",
                 "AWS_DEFAULT_REGION": "eu-west-1",
             }
-            seconds = float(
-                subprocess.run(
-                    [str(python), "-c", code.format(statement)],
-                    env=env,
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                ).stdout
+            result = subprocess.run(
+                [str(python), "-c", code.format(statement)],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
             )
-            best[statement] = min(best.get(statement, seconds), seconds)
-    return best
+            seconds[statement].append(float(result.stdout))
+    return seconds
 
 
 def verdict(ratio: float, target: float) -> str:
@@ -183,24 +184,28 @@ def main() -> int:
     )
     rounds = 21
     print(
-        f"3. Handler imports from their artifacts (best of {rounds} interleaved rounds) and 4. artifact sizes"
+        f"3. Handler imports from their artifacts ({rounds} rounds: median time, median of the"
+        " per-round ratios) and 4. artifact sizes"
     )
     artifacts = {module: sam / "build" / "lambda" / module for module in modules}
-    best = import_seconds(
+    seconds = import_seconds(
         python,
         {"import boto3": artifacts[modules[0]]}
         | {f"import {module}": folder for module, folder in artifacts.items()},
         rounds,
     )
-    boto3_s = best["import boto3"]
-    print(f"   import boto3: {boto3_s * 1000:.0f} ms")
+    boto3_runs = seconds["import boto3"]
+    print(f"   import boto3: {statistics.median(boto3_runs) * 1000:.0f} ms")
     worst = 0.0
     for module, artifact in artifacts.items():
-        handler_s = best[f"import {module}"]
-        worst = max(worst, handler_s / boto3_s)
+        runs = seconds[f"import {module}"]
+        ratio = statistics.median(
+            ours / boto3 for ours, boto3 in zip(runs, boto3_runs, strict=True)
+        )
+        worst = max(worst, ratio)
         size = sum(path.stat().st_size for path in artifact.rglob("*") if path.is_file())
         print(
-            f"   {module}: {handler_s * 1000:.0f} ms ({handler_s / boto3_s:.2f}x), artifact {size / 1024:.1f} KiB in {files_in(artifact)} files"
+            f"   {module}: {statistics.median(runs) * 1000:.0f} ms ({ratio:.2f}x), artifact {size / 1024:.1f} KiB in {files_in(artifact)} files"
         )
     print(f"   slowest handler: {verdict(worst, 1.3)}")
     shutil.rmtree(caches, ignore_errors=True)

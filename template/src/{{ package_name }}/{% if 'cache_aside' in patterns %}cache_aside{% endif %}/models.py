@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..shared.errors import ValidationError
+from ..shared.fields import json_object, required_integer, required_text
 
 PRODUCT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 NAME_MAX_LENGTH = 100
@@ -64,17 +65,8 @@ def parse_product_id(product_id: str) -> str:
 
 
 def parse_product_details(body: Any) -> ProductDetails:
-    if not isinstance(body, Mapping):
-        raise ValidationError("Request body must be a JSON object")
-    unknown = sorted(set(body) - {"name", "priceCents"})
-    if unknown:
-        raise ValidationError(f"Unknown field(s): {', '.join(unknown)}")
-    name = body.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise ValidationError("'name' is required and must be a non-empty string")
-    if len(name) > NAME_MAX_LENGTH:
-        raise ValidationError(f"'name' must be at most {NAME_MAX_LENGTH} characters")
-    price = body.get("priceCents")
-    if type(price) is not int or not 0 <= price <= MAX_PRICE_CENTS:
-        raise ValidationError(f"'priceCents' must be a whole number from 0 to {MAX_PRICE_CENTS}")
-    return ProductDetails(name=name.strip(), price_cents=price)
+    fields = json_object(body, {"name", "priceCents"})
+    return ProductDetails(
+        name=required_text(fields, "name", NAME_MAX_LENGTH),
+        price_cents=required_integer(fields, "priceCents", 0, MAX_PRICE_CENTS),
+    )

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..shared.errors import NotFoundError, ValidationError
-from .domain import CloseAccount, Command, Deposit, OpenAccount, Withdraw
+from ..shared.fields import json_object, optional_integer, required_text
+from .domain import OWNER_MAX_LENGTH, CloseAccount, Command, Deposit, OpenAccount, Withdraw
 
 ACCOUNT_ID = re.compile(r"[0-9a-f]{32}")
 
@@ -26,26 +27,14 @@ def valid_account_id(account_id: str) -> str:
     return account_id
 
 
-def _object(body: Any, allowed: set[str]) -> Mapping[str, Any]:
-    if body is None:
-        body = {}
-    if not isinstance(body, Mapping):
-        raise ValidationError("Request body must be a JSON object")
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise ValidationError(f"Unknown field(s): {', '.join(unknown)}")
-    return body
+def _fields(body: Any, allowed: set[str]) -> Mapping[str, Any]:
+    """The command's fields; a command without any may come without a body."""
+    return json_object({} if body is None else body, allowed)
 
 
-def _expected_version(body: Mapping[str, Any]) -> int | None:
-    version = body.get("expectedVersion")
-    if version is not None and (type(version) is not int or version < 1):
-        raise ValidationError("'expectedVersion' must be a positive integer")
-    return version
-
-
-def _amount(body: Mapping[str, Any]) -> int:
-    amount = body.get("amount")
+def _amount(fields: Mapping[str, Any]) -> int:
+    """Whole cents; the domain decides which amounts an account accepts."""
+    amount = fields.get("amount")
     if amount is None:
         raise ValidationError("'amount' is required (whole cents)")
     if type(amount) is not int:
@@ -53,26 +42,24 @@ def _amount(body: Mapping[str, Any]) -> int:
     return amount
 
 
+def _expected_version(fields: Mapping[str, Any]) -> int | None:
+    return optional_integer(fields, "expectedVersion", 1)
+
+
 def parse_open_account(body: Any) -> OpenAccount:
-    fields = _object(body, {"owner"})
-    owner = fields.get("owner")
-    if owner is None:
-        raise ValidationError("'owner' is required")
-    if not isinstance(owner, str):
-        raise ValidationError("'owner' must be a non-empty string")
-    return OpenAccount(owner)
+    return OpenAccount(required_text(_fields(body, {"owner"}), "owner", OWNER_MAX_LENGTH))
 
 
 def parse_deposit(body: Any) -> Request:
-    fields = _object(body, {"amount", "expectedVersion"})
+    fields = _fields(body, {"amount", "expectedVersion"})
     return Request(Deposit(_amount(fields)), _expected_version(fields))
 
 
 def parse_withdrawal(body: Any) -> Request:
-    fields = _object(body, {"amount", "expectedVersion"})
+    fields = _fields(body, {"amount", "expectedVersion"})
     return Request(Withdraw(_amount(fields)), _expected_version(fields))
 
 
 def parse_closure(body: Any) -> Request:
-    fields = _object(body, {"expectedVersion"})
+    fields = _fields(body, {"expectedVersion"})
     return Request(CloseAccount(), _expected_version(fields))

@@ -1,10 +1,9 @@
 """The service's item and the validation of what callers send."""
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ...shared.errors import ValidationError
+from ...shared.fields import json_object, required_integer, required_text
 
 NAME_MAX_LENGTH = 100
 MAX_QUANTITY = 1_000_000
@@ -31,24 +30,9 @@ class Item:
         return answer
 
 
-def parse_name(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError("'name' must be a non-empty string")
-    if len(value) > NAME_MAX_LENGTH:
-        raise ValidationError(f"'name' must be at most {NAME_MAX_LENGTH} characters")
-    return value.strip()
-
-
-def parse_quantity(value: Any) -> int:
-    if type(value) is not int or not 0 < value <= MAX_QUANTITY:
-        raise ValidationError(f"'quantity' must be an integer from 1 to {MAX_QUANTITY}")
-    return value
-
-
 def parse_new_item(body: Any) -> NewItem:
-    if not isinstance(body, Mapping):
-        raise ValidationError("Request body must be a JSON object")
-    unknown = sorted(set(body) - {"name", "quantity"})
-    if unknown:
-        raise ValidationError(f"Unknown field(s): {', '.join(unknown)}")
-    return NewItem(name=parse_name(body.get("name")), quantity=parse_quantity(body.get("quantity")))
+    fields = json_object(body, {"name", "quantity"})
+    return NewItem(
+        name=required_text(fields, "name", NAME_MAX_LENGTH),
+        quantity=required_integer(fields, "quantity", 1, MAX_QUANTITY),
+    )
