@@ -59,9 +59,7 @@ def median_seconds(action: Callable[[], object], runs: int) -> float:
 
 def render(source: Path, data: dict[str, Any]) -> Path:
     destination = Path(tempfile.mkdtemp(prefix="bench-"))
-    run_copy(
-        str(source), destination, data=data, defaults=True, skip_tasks=True, quiet=True, unsafe=True
-    )
+    run_copy(str(source), destination, data=data, defaults=True, quiet=True)
     return destination
 
 

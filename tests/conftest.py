@@ -1,7 +1,7 @@
 """Shared fixtures: render the template in-process, from a snapshot without git history.
 
 Rendering from a plain folder skips copier's git clone per render; the slow tests that
-need the real thing (tasks, updates) go through pytest-copie or a clone instead.
+need the real thing (updates, the newcomer path) go through a clone instead.
 """
 
 import functools
@@ -116,16 +116,10 @@ def fast_rendering() -> Iterator[None]:
 
 
 def render_into(template: Path, destination: Path, **answers: Any) -> Path:
-    """Render with the default answers plus `answers`; tasks skipped (they are conveniences)."""
+    """Render with the default answers plus `answers`, without `--trust`, as a user does."""
     with fast_rendering():
         run_copy(
-            str(template),
-            destination,
-            data={**DEFAULTS, **answers},
-            defaults=True,
-            skip_tasks=True,
-            quiet=True,
-            unsafe=True,
+            str(template), destination, data={**DEFAULTS, **answers}, defaults=True, quiet=True
         )
     return destination
 

@@ -242,9 +242,19 @@ def test_newcomer_path_from_the_readme(tmp_path: Path) -> None:
         for line in (ROOT / "README.md").read_text().splitlines()
         if line.strip().startswith("uvx copier copy")
     )
-    subprocess.run(command, shell=True, cwd=clone, env=pyenv_path(), check=True)
+    copied = subprocess.run(
+        command,
+        shell=True,
+        cwd=clone,
+        env=pyenv_path(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     project = clone.parent / "my-service"
 
-    assert (project / ".git").is_dir(), "the copy task makes the project a git repository"
+    assert copied.returncode == 0, copied.stdout + copied.stderr
+    assert "git init" in copied.stdout + copied.stderr, "the closing message gives the first commit"
+    assert not (project / ".git").exists(), "copying runs nothing: no task, no trust"
     make(project, "install")
     make(project, "check")

@@ -103,9 +103,7 @@ def refusal(template: Path, destination: Path, answers: dict[str, Any]) -> str:
             destination,
             data={"project_name": "Orders Service", **answers},
             defaults=True,
-            skip_tasks=True,
             quiet=True,
-            unsafe=True,
         )
     assert not destination.exists() or not any(destination.iterdir())
     return str(refused.value)

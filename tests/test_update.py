@@ -1,11 +1,12 @@
-"""4. Living projects: `copier update` from earlier releases, conflicts, adding and removing a
-pattern, tasks and migrations.
+"""4. Living projects: `copier update` from earlier releases, by hand and by Renovate's copier
+manager, conflicts, adding and removing a pattern, and a template that needs no trust.
 
 Every test works on a temporary clone of this repository (`template_repo`): the release tags
 come from the clone (or, when it has none, from the commits CHANGELOG.md names), and the
 working tree under test is committed on top, so an update goes from a real release to exactly
-what the other tests render. Projects are generated and updated as their owners would: copy
-with the task (git init and a first commit), edits committed, then the `copier update` CLI.
+what the other tests render. Projects are generated and updated as their owners would: `copier
+copy`, the first commit its closing message suggests, edits committed, then the `copier update`
+CLI (with `--trust` only from releases whose tasks need it, as CHANGELOG.md says).
 
 The yardstick of an update: the updated project equals a fresh render of the new version with
 the same answers, plus the owner's edits (each applied to the fresh render), byte for byte.
@@ -44,6 +45,16 @@ RELEASE_HEADING = re.compile(
     re.MULTILINE,
 )
 CONFIG = yaml.safe_load((ROOT / "copier.yml").read_text())
+# Renovate's copier manager runs exactly this, with the new release's tag, and never `--trust`
+# on the hosted app.
+RENOVATE_UPDATE = [
+    "update",
+    "--skip-answered",
+    "--defaults",
+    "--answers-file",
+    ".copier-answers.yml",
+]
+UNSAFE_EXIT_STATUS = 4  # copier's exit status when a template needs --trust
 
 
 # --- Releases --------------------------------------------------------------------------------
@@ -69,6 +80,13 @@ def declared_releases() -> list[Release]:
     """Releases CHANGELOG.md declares, newest first."""
     changelog = (ROOT / "CHANGELOG.md").read_text()
     return [Release(m["version"], m["commit"]) for m in RELEASE_HEADING.finditer(changelog)]
+
+
+def needs_trust(template: Path, ref: str) -> bool:
+    """Whether a project generated at `ref` needs `--trust` to be updated: releases before
+    0.5.0 ran a copy task, which copier checks again on every update from them."""
+    config = yaml.safe_load(git(template, "show", f"{ref}:copier.yml"))
+    return bool(config.get("_tasks") or config.get("_jinja_extensions"))
 
 
 def releases_under_test() -> list[Release]:
@@ -147,7 +165,9 @@ def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def generate(template: Path, destination: Path, vcs_ref: str, **answers: Any) -> Path:
-    """`copier copy --trust` as an owner runs it: the task makes the first commit."""
+    """`copier copy` without `--trust`, then the first commit its closing message suggests.
+    Releases before 0.5.0 made that commit in a task: it is skipped (`--skip-tasks` needs no
+    trust on copy) and the owner commits, so every project starts the same way."""
     run_copy(
         str(template),
         destination,
@@ -155,9 +175,11 @@ def generate(template: Path, destination: Path, vcs_ref: str, **answers: Any) ->
         vcs_ref=vcs_ref,
         defaults=True,
         quiet=True,
-        unsafe=True,
+        skip_tasks=needs_trust(template, vcs_ref),
     )
-    assert git(destination, "rev-list", "--count", "HEAD") == "1"
+    git(destination, "init", "--quiet", "--initial-branch=main")
+    git(destination, "add", "--all")
+    git(destination, "commit", "--quiet", "--message", "Generate from the template")
     return destination
 
 
@@ -169,32 +191,40 @@ def fresh_render(template: Path, destination: Path, **answers: Any) -> Path:
         vcs_ref="HEAD",
         defaults=True,
         quiet=True,
-        unsafe=True,
-        skip_tasks=True,
     )
     return destination
 
 
-def copier_update(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The `copier update` command line, to HEAD of the template clone."""
+def copier(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "copier",
-            "update",
-            "--trust",
-            "--defaults",
-            "--vcs-ref",
-            "HEAD",
-            *args,
-        ],
+        [sys.executable, "-m", "copier", *args],
         cwd=project,
         env=pyenv_path(),
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def copier_update(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The README's `copier update` command line, to HEAD of the template clone; with `--trust`
+    only where CHANGELOG.md says the project needs it (its release ran tasks)."""
+    recorded = answers(project)
+    trust = ["--trust"] if needs_trust(Path(recorded["_src_path"]), recorded["_commit"]) else []
+    return copier(project, "update", *trust, "--defaults", "--vcs-ref", "HEAD", *args)
+
+
+def renovate_update(project: Path, tag: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Renovate's copier manager updating the project to the template release `tag`."""
+    return copier(project, *RENOVATE_UPDATE, "--vcs-ref", tag, *args)
+
+
+def release_head(template_repo: Path, destination: Path) -> tuple[Path, str]:
+    """A clone of the template whose HEAD is tagged as its next release, as Renovate sees it."""
+    git(destination.parent, "clone", "--quiet", "--no-local", str(template_repo), str(destination))
+    tag = "v99.0.0"
+    git(destination, "tag", "--annotate", "--message", "The release under test", tag)
+    return destination, tag
 
 
 def run_make(project: Path, env: dict[str, str], *targets: str) -> subprocess.CompletedProcess[str]:
@@ -374,7 +404,7 @@ def assert_fresh_render_plus_edits(project: Path, fresh: Path, edits: list[Owner
 def assert_update_succeeded(project: Path, result: subprocess.CompletedProcess[str]) -> None:
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
-    assert output.count("report_conflicts.py") == 1, "the after-update migration ran once"
+    assert "Traceback" not in output, output
     assert git(project, "diff", "--name-only", "--diff-filter=U") == ""
 
 
@@ -404,14 +434,15 @@ def settle_update(
     """The update succeeded; from a resolver-era project, after the owner ports their route.
 
     The handlers' routing changed (CHANGELOG): the owner's route meets the handler's new last
-    line, the update reports the conflict, and the owner ports the route to the router.
+    line, the update leaves the conflict inline, and the owner ports the route to the router.
     """
     if not on_resolver:
         assert_update_succeeded(project, result)
         return
     handler = Path("src") / PACKAGE / "serverless_api" / "handler.py"
-    assert result.returncode == 1
-    assert f"{handler.as_posix()}: conflict markers" in result.stdout + result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert git(project, "diff", "--name-only", "--diff-filter=U") == handler.as_posix()
+    assert "<<<<<<< before updating" in (project / handler).read_text()
     (project / handler).write_text((fresh / handler).read_text() + PING_ROUTE)
     git(project, "add", handler.as_posix())
 
@@ -426,11 +457,18 @@ def test_update_from_a_release_keeps_the_owners_edits(
     """SAM project from `release`, 5 owner edits (handler route, its template.yaml route, a test
     of it, README section, a deleted file), updated to HEAD: the edits survive, the deleted file
     stays deleted, and `make check` passes. A route written for the Powertools resolver of 0.2.0
-    and older conflicts with the route-key router; the owner ports it as the CHANGELOG says."""
+    and older conflicts with the route-key router; the owner ports it as the CHANGELOG says.
+    A project from a release that ran tasks (before 0.5.0) is refused by Renovate's command
+    line, changing nothing, until one update with `--trust` (CHANGELOG 0.5.0)."""
     project = generate(template_repo, tmp_path / "project", release.tag)
     assert answers(project)["_commit"] == release.tag
     edits, on_resolver = edits_for(project, "sam")
     commit_edits(project, edits)
+    if needs_trust(template_repo, release.tag):
+        refused = renovate_update(project, "HEAD")
+        assert refused.returncode == UNSAFE_EXIT_STATUS, refused.stdout + refused.stderr
+        assert "--trust" in refused.stderr
+        assert git(project, "status", "--porcelain") == ""
 
     result = copier_update(project)
 
@@ -456,20 +494,14 @@ def resolve_keeping_ours(text: str) -> str:
     return resolved
 
 
-def report_conflicts(project: Path) -> subprocess.CompletedProcess[str]:
-    """The after-update migration, run by hand as copier runs it (in the project)."""
-    script = ROOT / "hooks" / "report_conflicts.py"
-    return subprocess.run(
-        [sys.executable, str(script)], cwd=project, capture_output=True, text=True, check=False
-    )
-
-
-def test_a_conflict_is_reported_and_fails_the_checks_until_resolved(
+def test_a_conflicting_template_update_fails_the_checks_until_resolved(
     template_repo: Path, project_caches: dict[str, dict[str, str]], tmp_path: Path
 ) -> None:
-    """The owner and the template both change README's first line (plus a route elsewhere).
-    `copier update` exits 1 naming the file, git marks it unmerged, `make conflicts` and
-    `make check` fail; with `--conflict rej` the *.rej file fails them too. Resolved: both pass."""
+    """Renovate's command line, without `--trust`: the owner and the next release both change
+    README's first line (plus a route elsewhere). The update exits 0 and leaves the conflict
+    inline, as copier does; git marks the file unmerged, and the project's `make conflicts` and
+    `make check` fail on it, as CI fails the pull request. With `--conflict rej` the *.rej file
+    fails them too. Resolved, both pass."""
     repo = tmp_path / "template"
     git(tmp_path, "clone", "--quiet", "--no-local", str(template_repo), str(repo))
     project = generate(repo, tmp_path / "project", "HEAD")
@@ -483,19 +515,22 @@ def test_a_conflict_is_reported_and_fails_the_checks_until_resolved(
     first, rest = upstream.read_text().split("\n", 1)
     upstream.write_text(f"{first} service\n{rest}")
     git(repo, "commit", "--quiet", "--all", "--message", "Upstream: retitle the README")
+    git(repo, "tag", "--annotate", "--message", "Next release", "v99.0.0")
 
-    rejected = copier_update(project, "--conflict", "rej")
+    rejected = renovate_update(project, "v99.0.0", "--conflict", "rej")
 
-    assert rejected.returncode == 1
-    assert "README.md.rej: rejected hunks" in rejected.stderr
-    assert run_make(project, project_caches["sam"], "conflicts").returncode != 0
+    assert rejected.returncode == 0, rejected.stdout + rejected.stderr
+    assert (project / "README.md.rej").is_file()
+    conflicts = run_make(project, project_caches["sam"], "conflicts")
+    assert conflicts.returncode != 0 and "./README.md.rej" in conflicts.stdout
     git(project, "reset", "--quiet", "--hard")
     git(project, "clean", "--quiet", "--force", "-d")
 
-    inline = copier_update(project)
+    inline = renovate_update(project, "v99.0.0")
 
-    assert inline.returncode == 1, inline.stdout + inline.stderr
-    assert "README.md: conflict markers" in inline.stderr
+    assert inline.returncode == 0, inline.stdout + inline.stderr
+    assert "Traceback" not in inline.stdout + inline.stderr
+    assert answers(project)["_commit"] == "v99.0.0"
     assert git(project, "diff", "--name-only", "--diff-filter=U") == "README.md"
     readme = (project / "README.md").read_text()
     assert f"{title} (owned by Orders)" in readme and f"{title} service" in readme
@@ -506,19 +541,40 @@ def test_a_conflict_is_reported_and_fails_the_checks_until_resolved(
     assert edits[1].mark in (project / edits[1].path).read_text(), (
         "the edit without conflict is kept"
     )
-    state = (tree(project), git(project, "status", "--porcelain"))
-    reruns = [report_conflicts(project) for _ in range(2)]
-    assert [rerun.returncode for rerun in reruns] == [1, 1]
-    assert reruns[0].stderr == reruns[1].stderr, "the migration is safe to rerun"
-    assert (tree(project), git(project, "status", "--porcelain")) == state, "and read-only"
 
     (project / "README.md").write_text(resolve_keeping_ours(readme))
     git(project, "add", "README.md")
 
-    assert report_conflicts(project).returncode == 0
     assert run_make(project, project_caches["sam"], "conflicts").returncode == 0
     assert_make_check_passes(project, project_caches["sam"])
     assert (project / "README.md").read_text().splitlines()[0] == f"{title} (owned by Orders)"
+
+
+# --- Renovate ----------------------------------------------------------------------------------
+
+
+def trust_free_releases() -> list[Release]:
+    return [r for r in releases_under_test() if not needs_trust(ROOT, r.commit)]
+
+
+@pytest.mark.parametrize("release", trust_free_releases(), ids=lambda release: release.tag)
+def test_renovate_updates_from_the_release_without_trust_and_keeps_the_owners_edits(
+    template_repo: Path, tmp_path: Path, release: Release
+) -> None:
+    """Renovate's exact command line, no `--trust`, from the previous release to the one under
+    test: exit 0, no conflict, the project equals the new render plus the 5 owner edits.
+    (The same edits pass `make check` in test_update_from_a_release_keeps_the_owners_edits.)"""
+    repo, tag = release_head(template_repo, tmp_path / "template")
+    project = generate(repo, tmp_path / "project", release.tag)
+    edits, _ = edits_for(project, "sam")
+    commit_edits(project, edits)
+
+    result = renovate_update(project, tag)
+
+    assert_update_succeeded(project, result)
+    assert answers(project)["_commit"] == tag
+    fresh = fresh_render(repo, tmp_path / "fresh")
+    assert assert_fresh_render_plus_edits(project, fresh, edits) == 5
 
 
 # --- Adding and removing a pattern -----------------------------------------------------------
@@ -602,43 +658,30 @@ def test_removing_a_pattern_through_update(template_repo: Path, tmp_path: Path) 
     assert (project / own).is_file()
 
 
-# --- Tasks -----------------------------------------------------------------------------------
+# --- Trust ------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def copied_with_task(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return generate(template_repo, tmp_path_factory.mktemp("with-task") / "project", "HEAD")
+def test_the_template_needs_no_trust() -> None:
+    """Nothing in copier.yml makes `copier copy` or `copier update` ask for `--trust` (hooks/README.md):
+    no tasks, no Jinja extensions, and only migrations bound to a release's version. Every test
+    here generates from HEAD without `--trust` or `--skip-tasks` and updates without `--trust`."""
+    assert "_tasks" not in CONFIG
+    assert "_jinja_extensions" not in CONFIG
+    unversioned = [entry for entry in CONFIG.get("_migrations") or [] if "version" not in entry]
+    assert unversioned == [], "a migration without a version runs on every update"
 
 
-def test_skip_tasks_renders_the_same_complete_project(
-    template_repo: Path, copied_with_task: Path, tmp_path: Path
-) -> None:
-    """`--skip-tasks` loses only the git repository, never a file. That such a project's own
-    checks pass is test_generated_projects.py::test_make_check_and_build_pass: its `render`
-    fixture skips tasks, so it is not run again here."""
-    skipped = fresh_render(template_repo, tmp_path / "project")
-
-    assert not (skipped / ".git").exists()
-    assert tree(skipped) == tree(copied_with_task)
-
-
-def test_the_copy_task_commits_everything_and_never_reruns_on_update(
-    template_repo: Path, copied_with_task: Path
-) -> None:
-    """The task writes no rendered file (the tree equals a --skip-tasks render, checked above)
-    and commits all of them; `copier update` (here re-answering the region) runs only the
-    after-update migration, not the task: no new commit, no re-initialised repository."""
-    project = copied_with_task
+def test_an_update_leaves_no_commit_of_its_own(template_repo: Path, tmp_path: Path) -> None:
+    """Re-answering a question (the region) through `copier update` changes the files and
+    leaves them for the owner to review and commit: no commit, nothing else run."""
+    project = generate(template_repo, tmp_path / "project", "HEAD")
     first_commit = git(project, "rev-parse", "HEAD")
-    assert git(project, "status", "--porcelain") == ""
     assert git(project, "ls-files").splitlines() == sorted(tree(project))
 
     result = copier_update(project, "--data", "aws_region=us-east-1")
 
     assert_update_succeeded(project, result)
-    assert "init_repository.py" not in result.stderr
     assert git(project, "rev-parse", "HEAD") == first_commit
-    assert git(project, "rev-list", "--count", "HEAD") == "1"
     assert 'region = "us-east-1"' in (project / "samconfig.toml").read_text()
     assert set(git(project, "diff", "--name-only").splitlines()) >= {
         ".copier-answers.yml",
