@@ -16,20 +16,17 @@ from unittest import mock
 
 import copier._main
 import pytest
+import yaml
 from copier import run_copy
 from jinja2.sandbox import SandboxedEnvironment
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS: dict[str, Any] = {"project_name": "Orders Service"}
-PATTERNS = [
-    "serverless_api",
-    "event_driven",
-    "microservices",
-    "batch",
-    "data_lake",
-    "cqrs_es",
-    "cache_aside",
-]  # every pattern key copier.yml offers, in the README's order
+# copier.yml's pattern registry: every pattern key offered, in the README's order, with its facts.
+REGISTRY: dict[str, dict[str, Any]] = yaml.safe_load((ROOT / "copier.yml").read_text())[
+    "pattern_registry"
+]["default"]
+PATTERNS = list(REGISTRY)
 
 Render = Callable[..., Path]
 

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import PATTERNS, ROOT, Render, files_of, render_into
+from tests.conftest import PATTERNS, REGISTRY, ROOT, Render, files_of, render_into
 
 JWT = {"api_auth": "jwt", "jwt_issuer": "https://id.example.com/pool", "jwt_audience": "client-1"}
 CASES: list[dict[str, Any]] = [
@@ -213,8 +213,6 @@ def test_answers_shape_the_infrastructure(project: tuple[dict[str, Any], Path]) 
 
 
 def test_every_pattern_has_its_folder_in_every_layer(render: Render) -> None:
-    questions = yaml.safe_load((ROOT / "copier.yml").read_text())
-    adrs = questions["pattern_adrs"]["default"]
     for iac in ("sam", "cdk"):
         root = render(patterns=PATTERNS, iac=iac)
         package = root / "src" / "orders_service"
@@ -225,9 +223,28 @@ def test_every_pattern_has_its_folder_in_every_layer(render: Render) -> None:
             assert (root / "events" / pattern).is_dir()
             assert (root / "tests" / "unit" / pattern).is_dir()
             assert (root / "tests" / "infra" / f"test_{pattern}.py").is_file()
-            assert (root / "docs" / "adr" / adrs[pattern]).is_file()
+            assert (root / "docs" / "adr" / REGISTRY[pattern]["adr"]).is_file()
             if iac == "cdk":
-                assert (root / cdk_module(pattern)).is_file()
+                construct = f"class {REGISTRY[pattern]['cdk_class']}("
+                assert construct in (root / cdk_module(pattern)).read_text()
+
+
+def test_the_maintainers_map_names_every_pattern_and_its_template_files_exist() -> None:
+    """MAINTAINING.md walks a pattern through every place it lives: each registry key is in the
+    map, and the map's per-pattern template files exist for each key."""
+    maintaining = (ROOT / "MAINTAINING.md").read_text()
+    template = ROOT / "template"
+    for pattern, facts in REGISTRY.items():
+        chosen = f"{{% if '{pattern}' in patterns %}}"
+        assert f"`{pattern}`" in maintaining, f"MAINTAINING.md does not name {pattern}"
+        assert (template / "_partials" / "sam" / pattern / "resources.yaml.jinja").is_file()
+        assert (template / "_partials" / "diagram" / f"{pattern}.mmd.jinja").is_file()
+        assert (
+            template / "src" / "{{ package_name }}" / f"{chosen}{pattern}{{% endif %}}"
+        ).is_dir()
+        assert (template / "tests" / "unit" / f"{chosen}{pattern}{{% endif %}}").is_dir()
+        assert (template / "events" / f"{chosen}{pattern}{{% endif %}}").is_dir()
+        assert (template / "docs" / "adr" / f"{chosen}{facts['adr']}{{% endif %}}.jinja").is_file()
 
 
 @pytest.mark.parametrize("iac", ["sam", "cdk"])

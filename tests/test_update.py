@@ -28,7 +28,7 @@ import pytest
 import yaml
 from copier import run_copy
 
-from tests.conftest import DEFAULTS, PATTERNS, ROOT, files_of, pyenv_path
+from tests.conftest import DEFAULTS, PATTERNS, REGISTRY, ROOT, files_of, pyenv_path
 
 pytestmark = pytest.mark.slow
 
@@ -604,15 +604,12 @@ def test_adding_a_pattern_through_update(
     code = project / "src" / PACKAGE / added
     assert sorted(path.name for path in code.glob("*.py")) != ["__init__.py"], "the pattern's code"
     assert list((project / "tests" / "unit" / added).glob("test_*.py")), "the pattern's tests"
-    assert (project / "docs" / "adr" / CONFIG["pattern_adrs"]["default"][added]).is_file()
+    assert (project / "docs" / "adr" / REGISTRY[added]["adr"]).is_file()
     if iac == "sam":
         assert f"Handler: {PACKAGE}.{added}." in (project / "template.yaml").read_text()
     else:
         assert (project / "infra" / "patterns" / f"{added}.py").is_file()
-        assert (
-            CONFIG["pattern_classes"]["default"][added]
-            in (project / "infra" / "stack.py").read_text()
-        )
+        assert REGISTRY[added]["cdk_class"] in (project / "infra" / "stack.py").read_text()
     assert_make_check_passes(project, project_caches[iac])
 
 
