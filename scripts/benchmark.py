@@ -5,7 +5,8 @@ Not a test: it reports figures for the README and release notes. Run it on a qui
     uv run --with copier-templates-extensions python scripts/benchmark.py [--runs N] [--reference DIR]
 
 1. Render: the all-patterns project against pawamoy/copier-uv (a well-known Copier template of
-   about 60 files), both rendered in this process from plain folders with the same settings.
+   about 60 files), both rendered in this process from plain folders with the same settings,
+   and both as a user runs it: the whole `copier copy --defaults` command from a git clone.
    `--reference` names a checkout (or bare clone) of copier-uv; copier-uv's Jinja extensions
    need the `copier-templates-extensions` package, hence `--with`. Target: no slower.
 2. The all-patterns CDK project's `make test` against one `make synth` of its app. Target: 1.5x.
@@ -78,6 +79,31 @@ def plain_reference(reference: Path) -> Path:
     return folder
 
 
+def copier_copy_seconds(
+    clone: Path, data: dict[str, Any], runs: int, *options: str
+) -> tuple[float, int]:
+    """Median seconds of the whole `copier copy --defaults` command, as a user runs it, from the
+    git clone `clone`; and the number of files it writes."""
+    answers = [f"--data={name}={value}" for name, value in data.items()]
+    timings, files = [], 0
+    for _ in range(runs):
+        destination = Path(tempfile.mkdtemp(prefix="bench-cli-")) / "project"
+        command = [sys.executable, "-m", "copier", "copy", "--defaults", "--quiet", *options]
+        start = time.perf_counter()
+        subprocess.run([*command, *answers, str(clone), str(destination)], check=True)
+        timings.append(time.perf_counter() - start)
+        files = files_in(destination)
+        shutil.rmtree(destination.parent)
+    return statistics.median(timings), files
+
+
+def git_clone(source: Path, ref: str = "HEAD") -> Path:
+    clone = Path(tempfile.mkdtemp(prefix="clone-")) / "template"
+    subprocess.run(["git", "clone", "--quiet", str(source), str(clone)], check=True)
+    subprocess.run(["git", "-C", str(clone), "checkout", "--quiet", ref], check=True)
+    return clone
+
+
 def make(project: Path, env: dict[str, str], *targets: str) -> None:
     subprocess.run(["make", *targets], cwd=project, env=env, check=True, capture_output=True)
 
@@ -124,6 +150,10 @@ def main() -> int:
     parser.add_argument(
         "--reference", type=Path, default=ROOT.parent / ".mirror" / "pawamoy+copier-uv" / "repo"
     )
+    parser.add_argument(
+        "--baseline",
+        help="a git ref of this template (e.g. v0.4.0) whose `copier copy` is timed in the same run",
+    )
     args = parser.parse_args()
     everything = {"project_name": "Bench", "patterns": PATTERNS}
     snapshot = snapshot_template(Path(tempfile.mkdtemp(prefix="template-")))
@@ -146,6 +176,22 @@ def main() -> int:
         ours_files = files_in(render(snapshot, data))
         figure = f"   all {len(PATTERNS)} patterns, {iac} ({ours_files} files): {ours_s:.3f} s"
         print(figure + (f", {verdict(ours_s / reference_s, 1.0)}" if reference_s else ""))
+
+    print(f"   copier copy --defaults from a git clone, whole command ({args.runs} runs, median):")
+    cli_reference_s = 0.0
+    if args.reference.exists():
+        cli_reference_s, files = copier_copy_seconds(
+            git_clone(args.reference), REFERENCE_ANSWERS, args.runs, "--trust", "--skip-tasks"
+        )
+        print(f"   copier-uv ({files} files): {cli_reference_s:.3f} s")
+    refs = {"HEAD": ()} | ({args.baseline: ("--trust", "--skip-tasks")} if args.baseline else {})
+    for ref, options in refs.items():  # tasks of releases before 0.5.0 are skipped
+        clone = git_clone(ROOT, ref)  # the committed tree, as a user clones it
+        for iac in ("sam", "cdk"):
+            data = {"project_name": "Bench", "patterns": f"[{', '.join(PATTERNS)}]", "iac": iac}
+            cli_s, files = copier_copy_seconds(clone, data, args.runs, *options)
+            figure = f"   {ref}: all {len(PATTERNS)} patterns, {iac} ({files} files): {cli_s:.3f} s"
+            print(figure + (f", {cli_s / cli_reference_s:.2f}x" if cli_reference_s else ""))
 
     caches = Path(tempfile.mkdtemp(prefix="bench-caches-"))
     envs = {
