@@ -41,7 +41,8 @@ pytestmark = [
 ]
 
 # The template still has a `_tasks` entry, which copier refuses to run without --trust; a person
-# would pass --trust or --skip-tasks. When copier.yml has no `_tasks` any more, make this [].
+# would pass --trust or --skip-tasks. When copier.yml has no `_tasks` any more, make this []
+# (test_the_runs_skip_tasks_exactly_while_the_template_has_tasks says when).
 SKIP_TASKS: list[str] = ["--skip-tasks"]
 
 ROWS, COLUMNS = 40, 200
@@ -51,9 +52,10 @@ RENDER_TIMEOUT = 120  # seconds from the last answer to copier's exit
 DOWN, UP, SPACE, ENTER, CLEAR_LINE = "\x1b[B", "\x1b[A", " ", "\r", "\x15"
 CURSOR_POSITION_REQUEST = "\x1b[6n"
 
+COPIER_YML: dict[str, Any] = yaml.safe_load((ROOT / "copier.yml").read_text())
 QUESTIONS: dict[str, dict[str, Any]] = {
     key: spec
-    for key, spec in yaml.safe_load((ROOT / "copier.yml").read_text()).items()
+    for key, spec in COPIER_YML.items()
     if not key.startswith("_") and spec.get("when") is not False
 }
 
@@ -520,3 +522,12 @@ def test_each_question_is_recognised_by_its_help() -> None:
     for key in QUESTIONS:
         others = [prompt_text(k) for k in QUESTIONS if k != key]
         assert not any(start in " ".join(str(QUESTIONS[key]["help"]).split()) for start in others)
+
+
+def test_the_runs_skip_tasks_exactly_while_the_template_has_tasks() -> None:
+    """Without tasks a person runs `copier copy` with no flag at all, and so do the runs."""
+    has_tasks = bool(COPIER_YML.get("_tasks"))
+    assert bool(SKIP_TASKS) == has_tasks, (
+        f"copier.yml {'has' if has_tasks else 'has no'} _tasks: "
+        f"set SKIP_TASKS = {['--skip-tasks'] if has_tasks else []}"
+    )
