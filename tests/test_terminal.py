@@ -33,17 +33,12 @@ import pyte
 import pytest
 import yaml
 
-from tests.conftest import ROOT
+from tests.conftest import REGISTRY, ROOT
 
 pytestmark = [
     pytest.mark.terminal,
     pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal"),
 ]
-
-# The template still has a `_tasks` entry, which copier refuses to run without --trust; a person
-# would pass --trust or --skip-tasks. When copier.yml has no `_tasks` any more, make this []
-# (test_the_runs_skip_tasks_exactly_while_the_template_has_tasks says when).
-SKIP_TASKS: list[str] = ["--skip-tasks"]
 
 ROWS, COLUMNS = 40, 200
 PROMPT_TIMEOUT = 30  # seconds to wait for a question or a message to show
@@ -75,6 +70,8 @@ def prompt_text(key: str) -> str:
 
 def choices(key: str) -> list[tuple[str, Any]]:
     """(label, value) of each choice of a question, in the order the prompt lists them."""
+    if key == "patterns":  # rendered from the registry: "<title>: <summary>"
+        return [(f"{p['title']}: {p['summary']}", name) for name, p in REGISTRY.items()]
     offered = QUESTIONS[key]["choices"]
     if isinstance(offered, dict):
         return list(offered.items())
@@ -454,7 +451,7 @@ def copier_copy(template: Path, destination: Path, path: dict[str, Answer]) -> t
     }
     for sized in ("COLUMNS", "LINES"):  # the terminal's own size rules
         env.pop(sized, None)
-    command = [sys.executable, "-m", "copier", "copy", *SKIP_TASKS, str(template), str(destination)]
+    command = [sys.executable, "-m", "copier", "copy", str(template), str(destination)]
     term = Terminal(command, env, cwd=destination.parent)
     try:
         for key, answer in path.items():
@@ -522,12 +519,3 @@ def test_each_question_is_recognised_by_its_help() -> None:
     for key in QUESTIONS:
         others = [prompt_text(k) for k in QUESTIONS if k != key]
         assert not any(start in " ".join(str(QUESTIONS[key]["help"]).split()) for start in others)
-
-
-def test_the_runs_skip_tasks_exactly_while_the_template_has_tasks() -> None:
-    """Without tasks a person runs `copier copy` with no flag at all, and so do the runs."""
-    has_tasks = bool(COPIER_YML.get("_tasks"))
-    assert bool(SKIP_TASKS) == has_tasks, (
-        f"copier.yml {'has' if has_tasks else 'has no'} _tasks: "
-        f"set SKIP_TASKS = {['--skip-tasks'] if has_tasks else []}"
-    )
