@@ -91,6 +91,16 @@ def ref_id(value: Any) -> str | None:
     return None
 
 
+def arn_output(template: dict[str, Any], name: str) -> str:
+    """The logical id whose ARN the one output named `name` gives (CDK adds a prefix and a suffix)."""
+    values = [output["Value"] for key, output in template["Outputs"].items() if name in key]
+    assert len(values) == 1, f"expected one output whose name contains {name}"
+    target = values[0]["Fn::GetAtt"]
+    logical_id, attribute = target if isinstance(target, list) else target.split(".", 1)
+    assert attribute == "Arn", f"output {name} gives {attribute}, not the ARN"
+    return str(logical_id)
+
+
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 

@@ -112,4 +112,6 @@ class Subscription(Construct):
         )
         skip_checkov(function, {"CKV_AWS_116": NO_FUNCTION_DLQ})
         CfnOutput(self, "InboxQueueUrl", value=inbox.queue_url)
+        CfnOutput(self, "InboxQueueArn", value=inbox.queue_arn)
         CfnOutput(self, "InboxDeadLetterQueueUrl", value=dead_letters.queue_url)
+        CfnOutput(self, "InboxDeadLetterQueueArn", value=dead_letters.queue_arn)
