@@ -8,6 +8,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import botocore
+import botocore.loaders
 import pytest
 import yaml
 from copier import run_copy
@@ -71,7 +73,20 @@ BAD_ANSWERS = [
     ({"author_email": "not-an-email"}, "e-mail address"),
     ({"author_email": "a" * 243 + "@example.com"}, "at most 254 characters"),
     ({"patterns": []}, "Choose at least one pattern"),
-    ({"aws_region": "europe"}, "AWS region code"),
+    # Regions: not one of the AWS partitions' regions, the closest real one named.
+    ({"aws_region": "europe"}, 'such as "eu-west-1" or "us-east-1"; "europe" is not a region'),
+    (
+        {"aws_region": "eu-west-9"},
+        'Give an AWS region code such as "eu-west-1"; "eu-west-9" is not',
+    ),
+    ({"aws_region": "ap-southeast-9"}, 'such as "ap-southeast-1"'),
+    ({"aws_region": "us-gov-north-1"}, 'such as "us-gov-east-1"'),
+    ({"aws_region": "eu-west"}, 'such as "eu-west-1"'),
+    ({"aws_region": "aws-global"}, '"aws-global" is not a region'),
+    ({"aws_region": "EU-WEST-1"}, 'as AWS writes it: "eu-west-1", not "EU-WEST-1"'),
+    ({"aws_region": "eu_west_1"}, 'as AWS writes it: "eu-west-1"'),
+    ({"aws_region": "us-iso-east-1"}, '"us-iso-east-1" is in an isolated AWS partition'),
+    ({"aws_region": "eusc-de-east-1"}, "in the AWS European Sovereign Cloud, which this template"),
     # Services: shape, repeats, length, names taken by Python, the project or a pattern.
     ({**MICRO, "services": "orders"}, "at least two services"),
     ({**MICRO, "services": "orders, "}, "a service name is a lowercase identifier"),
@@ -113,6 +128,11 @@ GOOD_ANSWERS = [
     {"package_name": "p" * 74},
     {"package_name": "json_tools"},
     {"author_email": "a" * 242 + "@example.com"},
+    {"aws_region": "us-east-1"},
+    {"aws_region": "us-gov-west-1"},
+    {"aws_region": "cn-north-1"},
+    {"aws_region": "ap-southeast-5"},
+    {"aws_region": "mx-central-1"},
     {**MICRO, "services": "billing, shipping, stock_levels"},
     {**MICRO, "services": f"{'s' * 20}, {'t' * 20}"},
     {**JWT, "jwt_issuer": ISSUER},
@@ -176,6 +196,56 @@ def partial(name: str) -> ModuleType:
         f"template/_partials/questions/{name}.jinja"
     ).module
     return module
+
+
+ACCEPTED_PARTITIONS = {"aws", "aws-cn", "aws-us-gov"}  # see regions.jinja for the others
+
+
+def botocore_regions() -> dict[str, set[str]]:
+    """Each partition's regions in botocore's endpoint data (not its "*-global" endpoints)."""
+    partitions = botocore.loaders.Loader().load_data("partitions")["partitions"]
+    return {
+        partition["id"]: {
+            region
+            for region in partition["regions"]
+            if re.fullmatch(partition["regionRegex"], region)
+        }
+        for partition in partitions
+    }
+
+
+def test_the_regions_are_botocores_commercial_china_and_govcloud_regions() -> None:
+    listed = list(partial("regions").regions)
+    expected = set().union(
+        *(
+            regions
+            for partition, regions in botocore_regions().items()
+            if partition in ACCEPTED_PARTITIONS
+        )
+    )
+
+    missing, extra = sorted(expected - set(listed)), sorted(set(listed) - expected)
+    assert not missing and not extra, (
+        f"template/_partials/questions/regions.jinja: add {missing}, remove {extra} "
+        f"(botocore {botocore.__version__} lists the partitions {sorted(ACCEPTED_PARTITIONS)})"
+    )
+    assert listed == sorted(listed)
+
+
+OTHER_REGIONS = sorted(
+    region
+    for partition, regions in botocore_regions().items()
+    if partition not in ACCEPTED_PARTITIONS
+    for region in regions
+)
+
+
+@pytest.mark.parametrize("region", OTHER_REGIONS)
+def test_regions_of_the_other_partitions_are_refused_as_such(region: str) -> None:
+    message = partial("regions").region_error(region)
+
+    assert "which this template does not deploy to" in message
+    assert 'such as "eu-west-1" or "us-gov-west-1"' in message
 
 
 def test_taken_names_cover_python_and_the_patterns() -> None:
