@@ -108,17 +108,75 @@ BAD_ANSWERS = [
     ({**JWT, "jwt_issuer": "http://insecure.example.com"}, "https:// URL"),
     ({**JWT, "jwt_issuer": "https://id.example.com/" + "p" * 2030}, "at most 2048 characters"),
     ({**JWT, "jwt_issuer": ISSUER, "jwt_audience": "two words"}, "without spaces"),
-    ({"patterns": ["batch"], "batch_schedule": "0 2 * * *"}, 'such as "cron(0 2 * * ? *)"'),
+    # Schedules: neither rate nor cron.
+    ({**BATCH, "batch_schedule": "0 2 * * *"}, 'such as "cron(0 2 * * ? *)"'),
+    ({**BATCH, "batch_schedule": "at(2027-01-01T02:00:00)"}, 'or "rate(value unit)"'),
+    # rate(value unit): a positive whole value, a known unit, singular exactly when 1.
+    ({**BATCH, "batch_schedule": "rate(0 hours)"}, "a whole number of at least 1"),
+    ({**BATCH, "batch_schedule": "rate(-5 minutes)"}, "a whole number of at least 1"),
+    ({**BATCH, "batch_schedule": "rate(1.5 hours)"}, "a whole number of at least 1"),
+    ({**BATCH, "batch_schedule": "rate(1 week)"}, 'write "rate(1 week)" as "rate(7 days)"'),
+    ({**BATCH, "batch_schedule": "rate(30 seconds)"}, "minute(s), hour(s) or day(s)"),
     (
-        {"patterns": ["batch"], "batch_schedule": "cron(0 2 * * * *)"},
-        'with "?" in day-of-month or day-of-week',
+        {**BATCH, "batch_schedule": "rate(1 hours)"},
+        'singular when the value is 1: write "rate(1 hour)"',
+    ),
+    ({**BATCH, "batch_schedule": "rate(1 days)"}, 'write "rate(1 day)"'),
+    (
+        {**BATCH, "batch_schedule": "rate(5 minute)"},
+        'plural when the value is more than 1: write "rate(5 minutes)"',
+    ),
+    # cron(...): six fields, exactly one "?" in the day fields.
+    (
+        {**BATCH, "batch_schedule": "cron(0 2 * * ?)"},
+        'six fields, "cron(minutes hours day-of-month',
+    ),
+    ({**BATCH, "batch_schedule": "cron(0 2 * * ? * *)"}, '"cron(0 2 * * ? * *)" has 7'),
+    (
+        {**BATCH, "batch_schedule": "cron(0 2 * * * *)"},
+        'One of day-of-month and day-of-week must be "?"',
     ),
     (
-        {"patterns": ["batch"], "batch_schedule": "cron(0 2 * * ?)"},
-        "EventBridge Scheduler expression",
+        {**BATCH, "batch_schedule": "cron(0 2 1 * MON *)"},
+        'One of day-of-month and day-of-week must be "?"',
     ),
-    ({"patterns": ["batch"], "batch_schedule": "rate(0 hours)"}, 'such as "rate(6 hours)"'),
-    ({"patterns": ["batch"], "batch_schedule": "rate(1 week)"}, 'such as "rate(6 hours)"'),
+    (
+        {**BATCH, "batch_schedule": "cron(0 2 ? * ? *)"},
+        'Only one of day-of-month and day-of-week can be "?"',
+    ),
+    # cron(...): each field outside its range, names AWS does not know, wildcards where not allowed.
+    ({**BATCH, "batch_schedule": "cron(60 2 * * ? *)"}, 'minutes is "60": minutes are 0-59'),
+    ({**BATCH, "batch_schedule": "cron(0/0 2 * * ? *)"}, 'minutes is "0/0": minutes are 0-59'),
+    ({**BATCH, "batch_schedule": "cron(? 2 * * ? *)"}, 'minutes is "?"'),
+    ({**BATCH, "batch_schedule": "cron(0 24 * * ? *)"}, 'hours is "24": hours are 0-23'),
+    ({**BATCH, "batch_schedule": "cron(0 8-25 * * ? *)"}, 'hours is "8-25": hours are 0-23'),
+    ({**BATCH, "batch_schedule": "cron(0 2 0 * ? *)"}, 'day-of-month is "0": day-of-month is 1-31'),
+    (
+        {**BATCH, "batch_schedule": "cron(0 2 32 * ? *)"},
+        'day-of-month is "32": day-of-month is 1-31',
+    ),
+    ({**BATCH, "batch_schedule": "cron(0 2 32W * ? *)"}, 'day-of-month is "32W"'),
+    ({**BATCH, "batch_schedule": "cron(0 2 L,15 * ? *)"}, 'day-of-month is "L,15"'),
+    ({**BATCH, "batch_schedule": "cron(0 2 1 0 ? *)"}, 'month is "0": month is 1-12 or JAN-DEC'),
+    ({**BATCH, "batch_schedule": "cron(0 2 1 13 ? *)"}, 'month is "13": month is 1-12 or JAN-DEC'),
+    ({**BATCH, "batch_schedule": "cron(0 2 1 JANUARY ? *)"}, 'month is "JANUARY"'),
+    ({**BATCH, "batch_schedule": "cron(0 2 1 L ? *)"}, 'month is "L"'),
+    (
+        {**BATCH, "batch_schedule": "cron(0 2 ? * 0 *)"},
+        'day-of-week is "0": day-of-week is 1-7 or SUN-SAT',
+    ),
+    (
+        {**BATCH, "batch_schedule": "cron(0 2 ? * 8 *)"},
+        'day-of-week is "8": day-of-week is 1-7 or SUN-SAT',
+    ),
+    ({**BATCH, "batch_schedule": "cron(0 2 ? * MONDAY *)"}, 'day-of-week is "MONDAY"'),
+    ({**BATCH, "batch_schedule": "cron(0 2 ? * MON-FRY *)"}, 'day-of-week is "MON-FRY"'),
+    ({**BATCH, "batch_schedule": "cron(0 2 ? * */2 *)"}, 'day-of-week is "*/2"'),
+    ({**BATCH, "batch_schedule": "cron(0 2 ? * 2#6 *)"}, 'day-of-week is "2#6"'),
+    ({**BATCH, "batch_schedule": "cron(0 2 ? * 3#1,6#3 *)"}, "n#k alone in the field"),
+    ({**BATCH, "batch_schedule": "cron(0 2 ? * 2W *)"}, 'day-of-week is "2W"'),
+    ({**BATCH, "batch_schedule": "cron(0 2 * * ? 1969)"}, 'year is "1969": year is 1970-2199'),
+    ({**BATCH, "batch_schedule": "cron(0 2 * * ? 2200)"}, 'year is "2200": year is 1970-2199'),
 ]
 
 # Answers at the edges of what AWS takes: each accepted as given.
@@ -141,6 +199,20 @@ GOOD_ANSWERS = [
         "jwt_issuer": "https://login.example.com:8443/realms/orders",
         "jwt_audience": "api://orders",
     },
+    {**BATCH, "batch_schedule": "rate(1 minute)"},
+    {**BATCH, "batch_schedule": "rate(1 day)"},
+    {**BATCH, "batch_schedule": "rate(5 minutes)"},
+    {**BATCH, "batch_schedule": "rate(12 hours)"},
+    {**BATCH, "batch_schedule": "cron(0/15 8-17 ? * MON-FRI *)"},
+    {**BATCH, "batch_schedule": "cron(*/5 * * * ? *)"},
+    {**BATCH, "batch_schedule": "cron(0 12 L * ? *)"},
+    {**BATCH, "batch_schedule": "cron(0 2 15W * ? *)"},
+    {**BATCH, "batch_schedule": "cron(0 9 ? * 2#1 *)"},
+    {**BATCH, "batch_schedule": "cron(15 10 ? * 6L 2027-2030)"},
+    {**BATCH, "batch_schedule": "cron(0 0 1 JAN,JUL ? *)"},
+    {**BATCH, "batch_schedule": "cron(0 6 ? JAN-MAR SUN,SAT *)"},
+    {**BATCH, "batch_schedule": "cron(59 23 31 12 ? 2199)"},
+    {**BATCH, "batch_schedule": "cron(0 0 1/7 1/3 ? 1970/2)"},
 ]
 
 
