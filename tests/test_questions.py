@@ -7,9 +7,11 @@ from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from unittest import mock
 
 import botocore
 import botocore.loaders
+import copier._main
 import pytest
 import yaml
 from copier import run_copy
@@ -255,6 +257,104 @@ def test_good_answer_is_accepted_as_given(
             pretend=True,
         )
     assert {name: worker.answers.user[name] for name in answers} == answers
+
+
+# The answers under which each conditional question with a validator is asked.
+ASKED_WITH: dict[str, dict[str, Any]] = {
+    "services": MICRO,
+    "batch_schedule": BATCH,
+    "jwt_issuer": {"api_auth": "jwt"},
+    "jwt_audience": {"api_auth": "jwt"},
+}
+# What a person types at the questions that have no default.
+TYPED = {"jwt_issuer": ISSUER, "jwt_audience": "1example23456789"}
+
+
+def questions() -> dict[str, dict[str, Any]]:
+    settings = yaml.safe_load((ROOT / "copier.yml").read_text())
+    return {name: value for name, value in settings.items() if not name.startswith("_")}
+
+
+VALIDATED = [name for name, question in questions().items() if "validator" in question]
+
+
+def prompts(template: Path, destination: Path, **data: Any) -> dict[str, Any]:
+    """Copy interactively with `data` given, pressing Enter at every question asked (typing
+    TYPED where there is no default); return what each question asked offered.
+
+    Copier builds a prompt for every question (questionary skips those whose `when` is false)
+    and, for a question asked, validates its default while building it: a default its own
+    validator refuses raises here as it crashed `copier copy` in a terminal."""
+    offered: dict[str, Any] = {}
+
+    def prompt(structures: list[dict[str, Any]], answers: dict[str, Any]) -> dict[str, Any]:
+        (structure,) = structures
+        name = structure["name"]
+        if not structure["when"](answers):
+            return answers
+        offered[name] = structure.get("default")
+        if structure["type"] == "input" and "default" in structure:
+            # Enter submits the text shown, which questionary validates.
+            assert structure["validate"](structure["default"]) is True, name
+        return {name: TYPED[name] if name in TYPED else answers[name]}
+
+    with mock.patch.object(copier._main, "unsafe_prompt", prompt), fast_rendering():
+        run_copy(
+            str(template),
+            destination,
+            data=data,
+            skip_tasks=True,
+            quiet=True,
+            unsafe=True,
+            pretend=True,
+        )
+    return offered
+
+
+def test_every_conditional_question_with_a_validator_says_when_it_is_asked() -> None:
+    conditional = {name for name in VALIDATED if "when" in questions()[name]}
+    assert conditional == set(ASKED_WITH)
+
+
+@pytest.mark.parametrize("name", VALIDATED)
+def test_a_validated_question_offers_a_default_its_validator_accepts(
+    template_snapshot: Path, tmp_path: Path, name: str
+) -> None:
+    """Interactive copies validate each default while building its prompt: a refused default
+    crashed `copier copy` in a terminal. A question without a default must be typed (TYPED)."""
+    offered = prompts(template_snapshot, tmp_path / "service", **ASKED_WITH.get(name, {}))
+
+    assert name in offered
+    assert ("default" in questions()[name]) == (name not in TYPED)
+
+
+@pytest.mark.parametrize(
+    "project_name",
+    ["Test", "Json Lambda", "Type", "My  Service__", "Sthree", "Amzn S3 Demo", "Long" * 15 + "Abc"],
+)
+def test_names_derived_from_any_valid_project_name_pass_their_validators(
+    template_snapshot: Path, tmp_path: Path, project_name: str
+) -> None:
+    offered = prompts(template_snapshot, tmp_path / "service", project_name=project_name)
+
+    assert offered["project_slug"] and offered["package_name"]
+
+
+def test_jwt_without_an_issuer_is_refused_under_defaults(
+    template_snapshot: Path, tmp_path: Path
+) -> None:
+    destination = tmp_path / "service"
+    with pytest.raises(ValueError, match='Question "jwt_issuer" is required'):
+        run_copy(
+            str(template_snapshot),
+            destination,
+            data={"project_name": "Orders Service", "api_auth": "jwt"},
+            defaults=True,
+            skip_tasks=True,
+            quiet=True,
+            unsafe=True,
+        )
+    assert not destination.exists() or not any(destination.iterdir())
 
 
 @cache
