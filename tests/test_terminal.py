@@ -394,12 +394,14 @@ PATHS: dict[str, dict[str, Answer]] = {
         "api_auth": Choose("None"),
     },
     "microservices-on-fargate-with-batch-job-and-data-lake-on-cdk": {
-        # A name longer than a slug may be: the proposed slug is cut at a word, within 40.
+        # A name longer than a slug may be: the proposed slug is cut at a word, within 54.
         "project_name": Wrong(
-            "", then="Warehouse and Stock Management Platform Service", says="Start with a letter"
+            "",
+            then="Warehouse and Stock Management Platform for the Northern Region",
+            says="Start with a letter",
         ),
-        "project_slug": Accept("warehouse-and-stock-management-platform"),
-        "package_name": Accept("warehouse_and_stock_management_platform"),
+        "project_slug": Accept("warehouse-and-stock-management-platform-for-the"),
+        "package_name": Accept("warehouse_and_stock_management_platform_for_the"),
         "description": Wrong(" ", then="Keeps stock.", says="non-empty sentence"),
         "author_name": Wrong("", then="Stock Team", says="non-empty name"),
         "author_email": Wrong("stock team", then="stock@example.com", says="e-mail address"),
