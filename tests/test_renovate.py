@@ -2,8 +2,9 @@
 
 Checked with Renovate itself, offline: its validator accepts the file as repository config, and its
 extraction (`--dry-run=extract`, no lookups) finds every pin the project writes, with the right
-version and source. One lookup per tool, against a loopback stand-in for PyPI, shows the Powertools
-pin and its Lambda layer moving in one PR. Renovate runs behind a proxy that refuses everything but
+version and source. One lookup per tool, against a loopback stand-in for PyPI and the template's
+local repository, shows the Powertools pin and its Lambda layer moving in one PR, and a template
+release proposed without waiting. Renovate runs behind a proxy that refuses everything but
 the loopback, and each run's own HTTP statistics must name no other host.
 """
 
@@ -12,7 +13,6 @@ import os
 import re
 import subprocess
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,7 +34,7 @@ INSTALL = ROOT / "build" / "renovate"
 NODE = INSTALL / "node_modules" / ".bin" / "node"
 DIST = INSTALL / "node_modules" / "renovate" / "dist"
 
-TEMPLATE_TAG = "v1.0.0"
+TEMPLATE_TAG, NEXT_TAG = "v1.0.0", "v1.1.0"
 EVERYTHING = {"patterns": PATTERNS, "microservices_compute": "fargate", "batch_container_job": True}
 PROJECTS = {
     "default": {},  # SAM with the serverless API, plus the uv.lock that `make install` writes
@@ -45,6 +45,8 @@ COPIER = yaml.safe_load((ROOT / "copier.yml").read_text())
 POWERTOOLS = COPIER["powertools_version"]["default"]
 COLLECTOR = COPIER["otel_collector_version"]["default"]
 POWERTOOLS_BRANCH = "renovate/powertools-package-and-lambda-layer"  # from the rule's groupName
+
+GIT_IDENTITY = ["-c", "user.name=Test", "-c", "user.email=test@example.com"]
 
 Dep = dict[str, Any]
 Extracted = dict[str, list[tuple[str, Dep]]]  # project -> (package file, dep) pairs
@@ -60,8 +62,7 @@ def run(command: list[str | Path], cwd: Path, env: dict[str, str] | None = None)
 def commit_all(repository: Path) -> None:
     run(["git", "init", "-q"], repository)
     run(["git", "add", "-A"], repository)
-    identity = ["-c", "user.name=Test", "-c", "user.email=test@example.com"]
-    run(["git", *identity, "commit", "-qm", "Generated"], repository)
+    run(["git", *GIT_IDENTITY, "commit", "-qm", "Generated"], repository)
 
 
 def installed(package: str) -> str | None:
@@ -128,6 +129,9 @@ def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             run([os.environ.get("UV", "uv"), "lock", "--quiet"], project, project_env())
         commit_all(project)
         rendered[name] = project
+    # A newer release for the lookups to find (git-tags reads the repository: no network).
+    run(["git", *GIT_IDENTITY, "commit", "-q", "--allow-empty", "-m", "Release"], template)
+    run(["git", "tag", NEXT_TAG], template)
     return rendered
 
 
@@ -320,6 +324,11 @@ def test_the_readme_explains_conflicts_without_leaving_markers(
     run(["make", "conflicts"], projects[name])
 
 
+def minor_after(version: str, step: int) -> str:
+    major, minor, _ = version.split(".")
+    return f"{major}.{int(minor) + step}.0"
+
+
 class FakePypi(BaseHTTPRequestHandler):
     """PyPI's JSON API for one package, with releases as old as `releases` says."""
 
@@ -352,44 +361,68 @@ class FakePypi(BaseHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def fake_pypi() -> Iterator[str]:
+def looked_up(
+    renovate: None, projects: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> Extracted:
+    """`--dry-run=lookup` on the default (SAM) and the CDK project, for the template and Powertools
+    only: PyPI is a stand-in on the loopback, the template's releases are its repository's tags."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakePypi)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/pypi/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.mark.parametrize("name", ["default", "cdk"])
-def test_the_powertools_pin_and_its_layer_move_in_one_pr(
-    name: str, renovate: None, projects: dict[str, Path], fake_pypi: str, tmp_path: Path
-) -> None:
-    """Both move to the newest release at least a week old, on the group's one branch."""
-    major, minor, _ = POWERTOOLS.split(".")
-    settled, fresh = f"{major}.{int(minor) + 1}.0", f"{major}.{int(minor) + 2}.0"
-    FakePypi.releases = {POWERTOOLS: 60, settled: 30, fresh: 1}
-    FakePypi.requested = []
-    # Self-hosted (global) config for this run only: PyPI is the loopback one; nothing else is looked up.
-    config = tmp_path / "global.json"
+    FakePypi.releases = {
+        POWERTOOLS: 60,
+        minor_after(POWERTOOLS, 1): 30,
+        minor_after(POWERTOOLS, 2): 1,
+    }
+    # Self-hosted (global) config, for these runs only.
+    config = tmp_path_factory.mktemp("lookup") / "global.json"
     config.write_text(
         json.dumps(
             {
                 "hostRules": [{"matchHost": "127.0.0.1", "allowInternal": True}],
                 "packageRules": [
-                    {"matchPackageNames": ["!aws-lambda-powertools"], "enabled": False},
-                    {"matchDatasources": ["pypi"], "registryUrls": [fake_pypi]},
+                    {
+                        "matchManagers": ["!copier"],
+                        "matchPackageNames": ["!aws-lambda-powertools"],
+                        "enabled": False,
+                    },
+                    {
+                        "matchDatasources": ["pypi"],
+                        "registryUrls": [f"http://127.0.0.1:{server.server_port}/pypi/"],
+                    },
                 ],
             }
         )
     )
-    found = named(
-        renovate_deps(projects[name], "lookup", RENOVATE_CONFIG_FILE=str(config)),
-        "aws-lambda-powertools",
-    )
+    names = ["default", "cdk"]
+    try:
+        with ThreadPoolExecutor() as pool:
+            found = pool.map(
+                lambda name: renovate_deps(
+                    projects[name], "lookup", RENOVATE_CONFIG_FILE=str(config)
+                ),
+                names,
+            )
+            return dict(zip(names, found, strict=True))
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("name", ["default", "cdk"])
+def test_the_powertools_pin_and_its_layer_move_in_one_pr(name: str, looked_up: Extracted) -> None:
+    """Both move to the newest release at least a week old, on the group's one branch."""
+    found = named(looked_up[name], "aws-lambda-powertools")
     assert len(found) == 2
     for package_file, dep in found:
         updates = [
             (u["newVersion"], u["branchName"], u.get("pendingChecks")) for u in dep["updates"]
         ]
-        assert updates == [(settled, POWERTOOLS_BRANCH, None)], package_file
+        assert updates == [(minor_after(POWERTOOLS, 1), POWERTOOLS_BRANCH, None)], package_file
     assert set(FakePypi.requested) == {"/pypi/aws-lambda-powertools/json"}
+
+
+@pytest.mark.parametrize("name", ["default", "cdk"])
+def test_a_template_release_is_proposed_at_once(name: str, looked_up: Extracted) -> None:
+    """Tags carry no date: under the projects' release age they would wait for ever."""
+    [dep] = [dep for _, dep in looked_up[name] if dep["manager"] == "copier"]
+    assert [(u["newVersion"], u.get("pendingChecks")) for u in dep["updates"]] == [(NEXT_TAG, None)]
