@@ -99,7 +99,7 @@ def test_make_check_passes(
         assert "Build Succeeded" in output
         assert (project / ".aws-sam" / "build" / "template.yaml").is_file()
     elif patterns in BUILT:
-        assert (project / "cdk.out" / "orders-service.template.json").is_file()
+        assert (project / "cdk.out" / "orders-service-dev.template.json").is_file()
 
 
 # Follow-up answers that change what is generated, each checked (and built) in the tools named.

@@ -223,6 +223,7 @@ def test_every_pattern_has_its_folder_in_every_layer(render: Render) -> None:
             assert (root / "events" / pattern).is_dir()
             assert (root / "tests" / "unit" / pattern).is_dir()
             assert (root / "tests" / "infra" / f"test_{pattern}.py").is_file()
+            assert (root / "tests" / "cloud" / f"test_{pattern}.py").is_file()
             assert (root / "docs" / "adr" / REGISTRY[pattern]["adr"]).is_file()
             if iac == "cdk":
                 construct = f"class {REGISTRY[pattern]['cdk_class']}("
@@ -243,6 +244,8 @@ def test_the_maintainers_map_names_every_pattern_and_its_template_files_exist() 
             template / "src" / "{{ package_name }}" / f"{chosen}{pattern}{{% endif %}}"
         ).is_dir()
         assert (template / "tests" / "unit" / f"{chosen}{pattern}{{% endif %}}").is_dir()
+        cloud = template / "tests" / "cloud" / f"{chosen}test_{pattern}.py{{% endif %}}"
+        assert cloud.is_file() or cloud.with_name(cloud.name + ".jinja").is_file()
         assert (template / "events" / f"{chosen}{pattern}{{% endif %}}").is_dir()
         assert (template / "docs" / "adr" / f"{chosen}{facts['adr']}{{% endif %}}.jinja").is_file()
 
