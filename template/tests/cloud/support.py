@@ -12,7 +12,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from botocore.credentials import Credentials, ReadOnlyCredentials
     from mypy_boto3_cloudformation.client import CloudFormationClient
 
+T = TypeVar("T")
 # Adds authorization to a request just before it is sent (SigV4, a bearer token, or nothing).
 Signer = Callable[[AWSRequest], None]
 SCHEMES = ("https", "http")  # http only for a test server on this machine
@@ -141,7 +142,8 @@ class ApiClient:
         return self.request("DELETE", path)
 
 
-def poll[T](
+# A TypeVar, not `def poll[T]`: the template's own tests compile this file with Python 3.11 too.
+def poll(  # noqa: UP047
     check: Callable[[], T | None],
     *,
     timeout: float,
