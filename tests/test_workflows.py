@@ -163,12 +163,15 @@ def test_a_stage_names_the_stack_and_reaches_each_tool(project: tuple[str, Path]
     assert "orders-service-pr-7" in deploy
     if iac == "sam":
         assert "--stack-name orders-service-pr-7" in deploy
-        assert "--parameter-overrides Stage=pr-7" in deploy
+        assert "--parameter-overrides Stage=pr-7 ProductionLike=false" in deploy
+        prod = dry_run(root, "deploy-built", "STAGE=live", "PRODUCTION_STAGES=prod,live")
+        assert "Stage=live ProductionLike=true" in prod
         assert "delete --stack-name orders-service-pr-7" in destroy
     else:
         assert "deploy --no-notices --app cdk.out" in deploy
-        assert "destroy --no-notices --force -c stage=pr-7 orders-service-pr-7" in destroy
-        assert "-c stage=pr-7" in dry_run(root, "build", "STAGE=pr-7")
+        assert "destroy --no-notices --force -c stage=pr-7" in destroy
+        assert "-c stage=pr-7 -c production_like=false" in dry_run(root, "build", "STAGE=pr-7")
+        assert "-c production_like=true" in dry_run(root, "build", "STAGE=prod")
     assert "infra.destroy --stage pr-7" in destroy
-    assert "infra.synth --stage pr-7" in synth
+    assert 'infra.synth --stage pr-7 --production-stages "prod"' in synth
     assert "STAGE=dev" in dry_run(root, "cloud-test"), "dev unless a stage is named"

@@ -17,7 +17,6 @@ delete is retried once.
 
 import argparse
 import os
-import re
 import subprocess
 import sys
 from collections.abc import Iterable, Sequence
@@ -27,7 +26,13 @@ from typing import TYPE_CHECKING
 import boto3
 from botocore.exceptions import ClientError
 
-from infra.stages import stack_name, stage_error
+from infra.stages import (
+    DEFAULT_PRODUCTION_STAGES,
+    is_production_like,
+    production_stages,
+    stack_name,
+    stage_error,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudformation.client import CloudFormationClient
@@ -49,14 +54,9 @@ class Decision:
     reason: str
 
 
-def production_stages(setting: str) -> set[str]:
-    """The stages PRODUCTION_STAGES names, separated by spaces or commas."""
-    return {name for name in re.split(r"[\s,]+", setting) if name}
-
-
 def decide(stage: str, stack: str, production: Iterable[str], confirmation: str) -> Decision:
     """What `make destroy` may do to `stack`, the stack of `stage`."""
-    if stage not in set(production):
+    if not is_production_like(stage, production):
         return Decision(True, True, f"{stage} is not a production-like stage: deleting cleanly")
     if not confirmation:
         return Decision(
@@ -219,7 +219,7 @@ def arguments(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--stage", required=True)
     parser.add_argument("--region", required=True)
-    parser.add_argument("--production-stages", default="prod")
+    parser.add_argument("--production-stages", default=DEFAULT_PRODUCTION_STAGES)
     if "--" not in argv or argv.index("--") == len(argv) - 1:
         parser.error("give the delete command after --")
     split = list(argv).index("--")

@@ -17,14 +17,8 @@ import pytest
 from botocore.stub import Stubber
 
 from infra import destroy
-from infra.destroy import (
-    decide,
-    empty_bucket,
-    empty_repository,
-    production_stages,
-    stack_resources,
-)
-from infra.stages import PROJECT, stack_name, stage_error
+from infra.destroy import decide, empty_bucket, empty_repository, stack_resources
+from infra.stages import PROJECT, is_production_like, production_stages, stack_name, stage_error
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudformation.client import CloudFormationClient
@@ -54,6 +48,8 @@ def test_a_stages_stack_is_named_after_the_project_and_the_stage() -> None:
 
 def test_production_stages_are_separated_by_spaces_or_commas() -> None:
     assert production_stages(" prod, live  eu-prod,") == {"prod", "live", "eu-prod"}
+    assert is_production_like("live", production_stages("prod,live"))
+    assert not is_production_like("pr-7", production_stages("prod"))
 
 
 def test_other_stages_are_emptied_and_deleted() -> None:
