@@ -16,7 +16,9 @@ class ProductRepository(Protocol):
 
 
 class ProductService:
-    def __init__(self, repository: ProductRepository, clock: Callable[[], str] = stamps.now) -> None:
+    def __init__(
+        self, repository: ProductRepository, clock: Callable[[], str] = stamps.now
+    ) -> None:
         self._repository = repository
         self._clock = clock
 
