@@ -1,7 +1,12 @@
 """What serves one service's routes, whatever runs it (a function or containers)."""
 
+from collections.abc import Iterable
+
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_iam as iam
+
+from infra.platform import Platform
+from infra.platform.http_api import Route
 
 
 def title(service: str) -> str:
@@ -15,13 +20,13 @@ class Server:
     def __init__(
         self,
         runner: iam.IGrantable,
-        api: apigwv2.HttpApi,
+        platform: Platform,
         integration: apigwv2.HttpRouteIntegration,
     ) -> None:
         self.grant_principal = runner.grant_principal
-        self._api = api
+        self._platform = platform
         self._integration = integration
 
-    def route(self, method: apigwv2.HttpMethod, path: str) -> None:
-        """Serve `method path` (authorized by the API's default authorizer)."""
-        self._api.add_routes(path=path, methods=[method], integration=self._integration)
+    def serve(self, routes: Iterable[Route]) -> None:
+        """Serve each `(path, method)` (authorized by the API's default authorizer)."""
+        self._platform.add_routes(self._integration, routes)
