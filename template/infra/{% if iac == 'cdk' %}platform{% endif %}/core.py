@@ -18,7 +18,7 @@ from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from infra.package import artifact
-from infra.platform.checks import acknowledge, skip_checkov
+from infra.platform.checks import ROLE_DEPENDENCY, acknowledge, skip_cfn_lint, skip_checkov
 from infra.platform.policies import statement
 from infra.platform.settings import (
     ARCHITECTURE,
@@ -174,6 +174,13 @@ class PlatformCore(Construct):
                 },
             )
         skip_checkov(function, reasons)
+        skip_cfn_lint(
+            function,
+            {
+                "WS1004": f"WS1004 looks for a log group named /aws/lambda/<function>; this function logs to {log_group.node.id} (with retention) through LoggingConfig, which the rule predates.",
+                "W3005": ROLE_DEPENDENCY,
+            },
+        )
         acknowledge(
             role,
             {

@@ -10,7 +10,7 @@ from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from infra.platform.checks import acknowledge
+from infra.platform.checks import acknowledge, skip_cfn_lint
 from infra.platform.core import PlatformCore
 
 LAST_STOP_RETENTION = Duration.days(14)
@@ -115,11 +115,10 @@ class Queues(PlatformCore):
             retention_period=LAST_STOP_RETENTION,
             removal_policy=removal_policy,
         )
-        acknowledge(
-            queue,
-            {
-                "Serverless::Serverless-SQSRedrivePolicy": f"This is a last stop for failures, read by people (and {alarm_id}), not by a consumer that could fail.",
-            },
+        last_stop = f"This is a last stop for failures, read by people (and {alarm_id}), not by a consumer that could fail."
+        acknowledge(queue, {"Serverless::Serverless-SQSRedrivePolicy": last_stop})
+        skip_cfn_lint(
+            queue, {"ES6000": f"ES6000 asks every queue for a redrive policy. {last_stop}"}
         )
         self.alarm(
             scope,
