@@ -472,7 +472,7 @@ def test_services_are_asked_only_with_microservices_and_give_one_folder_each(
 
     assert answers["services"] == " billing ,shipping, stock_levels"
     assert "service_names" not in answers
-    assert sorted(path.name for path in package.iterdir() if path.is_dir()) == [
+    assert sorted(p.name for p in package.iterdir() if p.is_dir() and p.name != "shared") == [
         "billing",
         "shipping",
         "stock_levels",

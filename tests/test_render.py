@@ -127,6 +127,13 @@ def cdk_module(pattern: str) -> str:
     return f"infra/patterns/{pattern}.py"
 
 
+def infrastructure(root: Path, iac: str) -> str:
+    """The shared infrastructure's text: SAM's template, or every module of the CDK platform."""
+    if iac == "sam":
+        return (root / "template.yaml").read_text()
+    return "\n".join(path.read_text() for path in sorted((root / "infra/platform").glob("*.py")))
+
+
 def _services(root: Path) -> list[str]:
     answers = yaml.safe_load((root / ".copier-answers.yml").read_text())
     return [name.strip() for name in answers["services"].split(",")]
@@ -141,7 +148,7 @@ def misplaced_files(root: Path, iac: str, patterns: list[str]) -> list[str]:
     tool_files = {
         "sam": {"template.yaml", "samconfig.toml"}
         | {f"infra/microservices/{service}/template.yaml" for service in services},
-        "cdk": {"app.py", "cdk.json", "infra/stack.py", "infra/platform.py"}
+        "cdk": {"app.py", "cdk.json", "infra/stack.py", "infra/platform/__init__.py"}
         | {cdk_module(pattern) for pattern in patterns}
         | {f"infra/patterns/microservices/{service}.py" for service in services},
     }
@@ -205,7 +212,7 @@ def test_answers_shape_the_infrastructure(project: tuple[dict[str, Any], Path]) 
     case, root = project
     version = case.get("python_version", "3.13")
     architecture = case.get("architecture", "arm64")
-    infra = (root / ("template.yaml" if case["iac"] == "sam" else "infra/platform.py")).read_text()
+    infra = infrastructure(root, case["iac"])
     assert f"python{version}" in infra
     assert f"/aws/service/powertools/python/{architecture}/python{version}/" in infra
     checkov = (root / ".checkov.yaml").read_text()
@@ -263,7 +270,9 @@ def test_microservices_has_a_folder_per_service_in_every_layer(render: Render, i
         "events/microservices",
     ):
         folders = sorted(path.name for path in (root / layer).iterdir() if path.is_dir())
-        assert folders == sorted(services), layer
+        # Code and tests also hold what every service shares, once.
+        shared = [] if layer.startswith("events") else ["shared"]
+        assert folders == sorted(services + shared), layer
     package = root / "src" / "orders_service" / "microservices"
     assert [path.parent.name for path in package.glob("*/subscriber.py")] == ["shipping"]
     # The infra layer: a nested application (SAM) or a module (CDK) per service.
@@ -345,7 +354,7 @@ def test_the_batch_schedule_and_the_lake_reach_the_infrastructure(render: Render
 def test_only_cache_aside_brings_the_vpc_and_a_server_for_ci(render: Render, iac: str) -> None:
     for patterns, cached in ((["cache_aside"], True), (["serverless_api", "event_driven"], False)):
         root = render(patterns=patterns, iac=iac)
-        infra = (root / ("template.yaml" if iac == "sam" else "infra/platform.py")).read_text()
+        infra = infrastructure(root, iac)
         runtime = tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"]
 
         assert (("AWS::EC2::VPC" if iac == "sam" else "ec2.Vpc(") in infra) == cached
@@ -404,7 +413,6 @@ def test_the_batch_job_brings_its_image_its_aws_batch_resources_and_the_vpc(
     with_job = render(patterns=["batch"], iac=iac, batch_container_job=True)
     without = render(patterns=["batch"], iac=iac)
     job_infra = "template.yaml" if iac == "sam" else "infra/patterns/batch_job.py"
-    platform = "template.yaml" if iac == "sam" else "infra/platform.py"
 
     assert [path for path in JOB_FILES if not (with_job / path).is_file()] == []
     assert [path for path in JOB_FILES if (without / path).exists()] == []
@@ -420,7 +428,7 @@ def test_the_batch_job_brings_its_image_its_aws_batch_resources_and_the_vpc(
         ).read_text()
     )
     for root, job in ((with_job, True), (without, False)):
-        infra = (root / platform).read_text()
+        infra = infrastructure(root, iac)
         assert ("AWS::EC2::VPC" in infra or "ec2.Vpc(" in infra) == job
         assert ("EcrDockerEndpoint" in infra) == job
         assert "EventsEndpoint" not in infra, "the job publishes no events"

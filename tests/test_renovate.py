@@ -232,7 +232,7 @@ def test_the_copier_manager_reads_the_answers_file(
 def test_the_powertools_pin_and_its_layer_are_extracted(
     name: str, extracted: Extracted, projects: dict[str, Path]
 ) -> None:
-    layer_file = "infra/platform.py" if name == "cdk" else "template.yaml"
+    layer_file = "infra/platform/settings.py" if name == "cdk" else "template.yaml"
     found = dict(named(extracted[name], "aws-lambda-powertools"))
     assert set(found) == {"pyproject.toml", layer_file}
     pin, layer = found["pyproject.toml"], found[layer_file]

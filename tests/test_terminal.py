@@ -422,13 +422,13 @@ PATHS: dict[str, dict[str, Answer]] = {
     "batch-and-governed-data-lake-without-http-api-on-sam": {
         "project_name": Wrong("2 Lake", then="Lake", says="Start with a letter"),
         "project_slug": Wrong("lake_", then="lake", says="lowercase letters and digits"),
-        "package_name": Wrong("json", then="lake", says="would shadow"),
+        "package_name": Wrong("json", then="lake", says="is a standard-library module"),
         "description": Wrong("   ", then="Keeps the data.", says="non-empty sentence"),
         "author_name": Wrong("", then="Data Team", says="non-empty name"),
         "author_email": Wrong("data@team", then="data@example.com", says="e-mail address"),
         "patterns": Select("Batch processing", "Data lake"),
         "batch_schedule": Wrong(
-            "cron(0 2 * * *)", then="rate(6 hours)", says="Give an EventBridge Scheduler"
+            "cron(0 2 * * *)", then="rate(6 hours)", says="A cron expression has six fields"
         ),
         "batch_container_job": No,
         "iac": Enter,

@@ -1,9 +1,9 @@
 """Use cases of the product resource, independent of HTTP, of DynamoDB and of the cache."""
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from ..shared import stamps
 from ..shared.errors import NotFoundError
 from .models import Product, parse_product_details, parse_product_id
 
@@ -15,12 +15,10 @@ class ProductRepository(Protocol):
         """Store the product, replacing any earlier version."""
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
 class ProductService:
-    def __init__(self, repository: ProductRepository, clock: Callable[[], str] = _now) -> None:
+    def __init__(
+        self, repository: ProductRepository, clock: Callable[[], str] = stamps.now
+    ) -> None:
         self._repository = repository
         self._clock = clock
 

@@ -1,24 +1,15 @@
 """The command side (decide and append) and the query side (read), independent of HTTP and AWS."""
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
+from ..shared import stamps
 from ..shared.errors import ConflictError, NotFoundError
 from .domain import Account, OpenAccount, decide, evolve_all, fold
 from .models import Request, valid_account_id
 from .read_model import AccountView, AccountViews
 from .store import EventStore, StoredEvent
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-def _new_id() -> str:
-    return uuid.uuid4().hex
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +32,8 @@ class AccountCommands:
     def __init__(
         self,
         store: EventStore,
-        clock: Callable[[], str] = _now,
-        new_id: Callable[[], str] = _new_id,
+        clock: Callable[[], str] = stamps.now,
+        new_id: Callable[[], str] = stamps.new_id,
     ) -> None:
         self._store = store
         self._clock = clock

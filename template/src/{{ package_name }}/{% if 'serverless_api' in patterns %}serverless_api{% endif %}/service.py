@@ -1,11 +1,10 @@
 """Use cases of the item resource, independent of HTTP and of DynamoDB."""
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from ..shared import stamps
 from ..shared.errors import ConflictError, NotFoundError, ValidationError
 from .models import Item, parse_item_changes, parse_new_item
 
@@ -37,20 +36,12 @@ class ItemRepository(Protocol):
         """Delete the item; False if there was none."""
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-def _new_id() -> str:
-    return uuid.uuid4().hex
-
-
 class ItemService:
     def __init__(
         self,
         repository: ItemRepository,
-        clock: Callable[[], str] = _now,
-        new_id: Callable[[], str] = _new_id,
+        clock: Callable[[], str] = stamps.now,
+        new_id: Callable[[], str] = stamps.new_id,
     ) -> None:
         self._repository = repository
         self._clock = clock

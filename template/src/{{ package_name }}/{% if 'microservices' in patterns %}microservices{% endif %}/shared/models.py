@@ -1,4 +1,4 @@
-"""The service's item and the validation of what callers send."""
+"""A service's item and the validation of what callers send."""
 
 from dataclasses import dataclass
 from typing import Any

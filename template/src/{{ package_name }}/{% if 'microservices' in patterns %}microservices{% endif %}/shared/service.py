@@ -1,12 +1,12 @@
-"""The service's rules: create an item; read one back.
+"""A service's rules: create an item; read one back.
 
-Creating an item only writes it: the relay (relay.py) announces it from the table's stream,
-so an item is stored and announced together or not at all (a transactional outbox).
+Creating an item only writes it: the service's relay (relay.py) announces it from the table's
+stream, so an item is stored and announced together or not at all (a transactional outbox).
 """
 
-import uuid
 from typing import Protocol
 
+from ...shared import stamps
 from ...shared.errors import NotFoundError, ValidationError
 from .models import Item, NewItem
 
@@ -26,7 +26,7 @@ class ItemService:
 
     def create(self, new: NewItem) -> Item:
         """Store the item; the relay publishes its ItemCreated from the table's stream."""
-        item = Item(id=uuid.uuid4().hex, name=new.name, quantity=new.quantity)
+        item = Item(id=stamps.new_id(), name=new.name, quantity=new.quantity)
         self._repository.add(item)
         return item
 

@@ -1,4 +1,4 @@
-"""The DynamoDB adapter of ItemRepository: one item per partition key `id`, in this service's table."""
+"""The DynamoDB adapter of ItemRepository: one item per partition key `id`, in the service's own table."""
 
 from typing import TYPE_CHECKING
 
