@@ -19,6 +19,7 @@ from constructs import Construct
 
 from infra.package import artifact
 from infra.platform.checks import ROLE_DEPENDENCY, acknowledge, skip_cfn_lint, skip_checkov
+from infra.platform.outputs import output
 from infra.platform.policies import statement
 from infra.platform.settings import (
     ARCHITECTURE,
@@ -80,6 +81,12 @@ class PlatformCore(Construct):
                     }
                 },
             )
+        )
+        output(
+            self,
+            "ServiceKeyArn",
+            self.key.key_arn,
+            "KMS key encrypting the service's data, queues and logs",
         )
         self._layers = [
             lambda_.LayerVersion.from_layer_version_arn(

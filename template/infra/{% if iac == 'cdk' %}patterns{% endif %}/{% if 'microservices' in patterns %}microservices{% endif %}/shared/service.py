@@ -31,7 +31,7 @@ class OwnedService(Construct):
         super().__init__(scope, construct_id)
         self._platform = platform
         self._name = name
-        self.table = OwnedTable(self, "Table", platform)
+        self.table = OwnedTable(self, "Table", platform, service=name)
         self.server = hosting.serve(
             self, name, environment={"ITEMS_TABLE_NAME": self.table.table_name}
         )

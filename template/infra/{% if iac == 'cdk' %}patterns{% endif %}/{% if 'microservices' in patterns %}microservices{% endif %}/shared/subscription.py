@@ -1,11 +1,11 @@
 """A service reacting to another's event: rule -> inbox (dead letters, alarm) -> its function."""
 
-from aws_cdk import CfnOutput
 from constructs import Construct
 
 from infra.patterns.microservices.shared.table import OwnedTable
 from infra.platform import Platform
 from infra.platform.consumers import CONSUMER_TIMEOUT_SECONDS
+from infra.platform.outputs import output, service_prefix
 from infra.platform.settings import SERVICE
 
 
@@ -49,7 +49,11 @@ class Subscription(Construct):
         )
         table.allow(function, ["dynamodb:PutItem"])
         platform.consume_queue(function, inbox)
-        CfnOutput(self, "InboxQueueUrl", value=inbox.queue.queue_url)
-        CfnOutput(self, "InboxQueueArn", value=inbox.queue.queue_arn)
-        CfnOutput(self, "InboxDeadLetterQueueUrl", value=inbox.dead_letters.queue_url)
-        CfnOutput(self, "InboxDeadLetterQueueArn", value=inbox.dead_letters.queue_arn)
+        output(self, f"{service_prefix(service)}InboxQueueUrl", inbox.queue.queue_url)
+        output(self, f"{service_prefix(service)}InboxQueueArn", inbox.queue.queue_arn)
+        output(
+            self, f"{service_prefix(service)}InboxDeadLetterQueueUrl", inbox.dead_letters.queue_url
+        )
+        output(
+            self, f"{service_prefix(service)}InboxDeadLetterQueueArn", inbox.dead_letters.queue_arn
+        )

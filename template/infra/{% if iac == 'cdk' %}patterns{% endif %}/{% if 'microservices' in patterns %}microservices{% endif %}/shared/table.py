@@ -3,20 +3,22 @@
 Its stream records every write: it is the service's outbox, which the relay publishes from.
 """
 
-from aws_cdk import CfnOutput
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from infra.platform import Platform
+from infra.platform.outputs import output, service_prefix
 from infra.platform.policies import KEY_READ_WRITE, allow, statement
 from infra.platform.tables import string_key
 
 
 class OwnedTable(Construct):
-    """A table of the platform's defaults, keyed by `id`, with a stream of its new items."""
+    """`service`'s table of the platform's defaults, keyed by `id`, with a stream of its new items."""
 
-    def __init__(self, scope: Construct, construct_id: str, platform: Platform) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, platform: Platform, *, service: str
+    ) -> None:
         super().__init__(scope, construct_id)
         self._platform = platform
         # "Default": CDK leaves it out of the logical id, which stays that of a table created
@@ -27,7 +29,7 @@ class OwnedTable(Construct):
             partition_key=string_key("id"),
             stream=dynamodb.StreamViewType.NEW_IMAGE,
         )
-        CfnOutput(self, "TableName", value=self.table.table_name)
+        output(self, f"{service_prefix(service)}TableName", self.table.table_name)
 
     @property
     def table_name(self) -> str:
