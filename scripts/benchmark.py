@@ -60,7 +60,10 @@ def median_seconds(action: Callable[[], object], runs: int) -> float:
 
 def render(source: Path, data: dict[str, Any]) -> Path:
     destination = Path(tempfile.mkdtemp(prefix="bench-"))
-    run_copy(str(source), destination, data=data, defaults=True, quiet=True)
+    # copier-uv runs tasks and Jinja extensions (hence trust); this template has neither.
+    run_copy(
+        str(source), destination, data=data, defaults=True, quiet=True, skip_tasks=True, unsafe=True
+    )
     return destination
 
 
