@@ -257,6 +257,26 @@ def test_the_maintainers_map_names_every_pattern_and_its_template_files_exist() 
         assert (template / "docs" / "adr" / f"{chosen}{facts['adr']}{{% endif %}}.jinja").is_file()
 
 
+def test_no_rendered_template_body_is_a_knot_of_conditions() -> None:
+    """DECISIONS.md D1: no body holds more than 20 `{%`. That is every file under template/ that
+    renders into the project or that one includes or imports from template/_partials/; what
+    differs by tool, auth mode or capability goes to a partial chosen by name. Exempt:
+    template/_partials/questions/, which holds the lists and limits copier.yml's validators import
+    (validator logic that checks the answers), not generated text."""
+    limit = 20
+    questions = ROOT / "template" / "_partials" / "questions"
+    counts = {
+        str(path.relative_to(ROOT)): path.read_text().count("{%")
+        for path in sorted((ROOT / "template").rglob("*"))
+        if path.is_file() and questions not in path.parents
+    }
+    knots = [f"{path}: {count}" for path, count in counts.items() if count > limit]
+
+    assert not knots, f"more than {limit} `{{%` (move a part into a partial chosen by name):\n" + (
+        "\n".join(knots)
+    )
+
+
 @pytest.mark.parametrize("iac", ["sam", "cdk"])
 def test_microservices_has_a_folder_per_service_in_every_layer(render: Render, iac: str) -> None:
     # Enough long names that the lists of them in Python must wrap (ruff format checks the wrap).
