@@ -228,31 +228,51 @@ def resolve(value: Any, template: dict[str, Any], stack: str) -> Any:
     ((function, arguments),) = value.items()
     if function == "Ref":
         return _reference(arguments, template, stack)
-    if function == "Fn::Sub":
-        text, variables = (arguments, {}) if isinstance(arguments, str) else arguments
-        values = {name: resolve(item, template, stack) for name, item in variables.items()}
+    if function not in _FUNCTIONS:
+        raise UnresolvedError(function)
+    return _FUNCTIONS[function](arguments, template, stack)
 
-        def substitute(match: re.Match[str]) -> str:
-            name = match.group(1)
-            if name.startswith("!"):
-                return "${" + name[1:] + "}"
-            return str(values[name] if name in values else _reference(name, template, stack))
 
-        return re.sub(r"\$\{([^}]+)\}", substitute, text)
-    if function == "Fn::Join":
-        separator, items = arguments
-        return str(separator).join(str(item) for item in resolve(items, template, stack))
-    if function == "Fn::Split":
-        separator, text = arguments
-        return str(resolve(text, template, stack)).split(separator)
-    if function == "Fn::Select":
-        index, items = arguments
-        return resolve(items, template, stack)[int(resolve(index, template, stack))]
-    if function == "Fn::If":
-        condition, if_true, if_false = arguments
-        chosen = if_true if condition_holds(template, condition) else if_false
-        return resolve(chosen, template, stack)
-    raise UnresolvedError(function)
+def _sub(arguments: Any, template: dict[str, Any], stack: str) -> str:
+    text, variables = (arguments, {}) if isinstance(arguments, str) else arguments
+    values = {name: resolve(item, template, stack) for name, item in variables.items()}
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name.startswith("!"):
+            return "${" + name[1:] + "}"
+        return str(values[name] if name in values else _reference(name, template, stack))
+
+    return re.sub(r"\$\{([^}]+)\}", substitute, text)
+
+
+def _join(arguments: Any, template: dict[str, Any], stack: str) -> str:
+    separator, items = arguments
+    return str(separator).join(str(item) for item in resolve(items, template, stack))
+
+
+def _split(arguments: Any, template: dict[str, Any], stack: str) -> list[str]:
+    separator, text = arguments
+    return str(resolve(text, template, stack)).split(separator)
+
+
+def _select(arguments: Any, template: dict[str, Any], stack: str) -> Any:
+    index, items = arguments
+    return resolve(items, template, stack)[int(resolve(index, template, stack))]
+
+
+def _if(arguments: Any, template: dict[str, Any], stack: str) -> Any:
+    condition, if_true, if_false = arguments
+    return resolve(if_true if condition_holds(template, condition) else if_false, template, stack)
+
+
+_FUNCTIONS = {
+    "Fn::Sub": _sub,
+    "Fn::Join": _join,
+    "Fn::Split": _split,
+    "Fn::Select": _select,
+    "Fn::If": _if,
+}
 
 
 def _reference(name: str, template: dict[str, Any], stack: str) -> Any:

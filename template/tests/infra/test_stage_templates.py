@@ -29,6 +29,7 @@ KEPT = ("AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::Logs::LogGroup", "AWS::
 # not be unique in the account and region, with the reason.
 NOT_NAMES = {
     ("AWS::ApiGatewayV2::Stage", "StageName"): "$default, the API's own stage",
+    ("AWS::CloudWatch::Alarm", "MetricName"): "the metric the alarm watches",
     ("AWS::EC2::VPCEndpoint", "ServiceName"): "the AWS service the endpoint reaches",
     ("AWS::ElastiCache::User", "UserName"): "the name a client logs in as, within its user group",
     ("AWS::IAM::Policy", "PolicyName"): "an inline policy's name, unique within its role only",
@@ -38,7 +39,7 @@ NAMES = {"UserId", "UserGroupId", "Family"}
 
 
 def physical_names(template: dict[str, Any], stack: str) -> dict[str, str]:
-    """"<logical id>.<property>" -> the name it gives, for each name the template sets itself.
+    """Each name the template sets itself, by "<logical id>.<property>".
 
     A name built from a resource (a reference to a function, a generated name) is left out:
     CloudFormation makes those unique.
@@ -89,7 +90,9 @@ def test_every_name_the_project_sets_carries_the_stage(
 ) -> None:
     stack = stack_name(stage)
     forms = {stack, stack.replace("-", ""), stack.replace("-", "_"), f"-{stage}-"}
-    without = {where: name for where, name in names[stage].items() if not any(f in name for f in forms)}
+    without = {
+        where: name for where, name in names[stage].items() if not any(f in name for f in forms)
+    }
     assert not without, f"names that do not derive from the stack {stack} or its stage"
 
 
