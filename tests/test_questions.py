@@ -565,16 +565,26 @@ NAME_LIMITS = {
     ("AWS::Events::EventBus", "Name"): 256,
     ("AWS::ECS::TaskDefinition", "Family"): 255,
     ("AWS::ApplicationAutoScaling::ScalingPolicy", "PolicyName"): 256,
+    # ElastiCache ids carry the stage, not the whole stack name (names.jinja, cache_prefix_max).
+    ("AWS::ElastiCache::ServerlessCache", "ServerlessCacheName"): 40,
+    ("AWS::ElastiCache::User", "UserId"): 40,
+    ("AWS::ElastiCache::User", "UserName"): 40,
+    ("AWS::ElastiCache::UserGroup", "UserGroupId"): 40,
 }
+# A stack id's first eight characters, which ElastiCache ids end with ("${Suffix}").
+STACK_ID_PART = "0" * 8
 
 
-def stack_named(value: Any, stack: str) -> str | None:
-    """The name `value` gives when the stack is `stack`, if it is built from the stack name."""
+def stack_named(value: Any, stack: str, stage: str) -> str | None:
+    """The name `value` gives when the stack is `stack`, if it is built from the stack name, or
+    from the stage `stage` and the stack id."""
     if value == {"Ref": "AWS::StackName"}:
         return stack
     sub = value.get("Fn::Sub") if isinstance(value, dict) else None
     if isinstance(sub, str) and sub.startswith("${AWS::StackName}"):
         return sub.replace("${AWS::StackName}", stack)
+    if isinstance(sub, list) and "${Stage}" in sub[0]:
+        return str(sub[0]).replace("${Stage}", stage).replace("${Suffix}", STACK_ID_PART)
     return None
 
 
@@ -594,7 +604,9 @@ def test_the_longest_answers_keep_every_aws_name_within_its_limit(render: Render
         batch_container_job=True,
         data_lake_access="lake_formation",
     )
-    stack = f"{slug}-{'x' * (names.stage_room - 1)}"
+    stage = "x" * names.stage_max
+    stack = f"{slug}-{stage}"
+    assert len(stage) == names.stage_room - 1
     root = yaml.load((project / "template.yaml").read_text(), Loader=_CloudFormationLoader)
     stacks = {"template.yaml": (stack, root)}
     for logical_id, resource in root["Resources"].items():
@@ -613,7 +625,7 @@ def test_the_longest_answers_keep_every_aws_name_within_its_limit(render: Render
             for key, value in resource.get("Properties", {}).items():
                 if key == "Handler":
                     handlers.append(value)
-                if (name := stack_named(value, stack_name)) is None:
+                if (name := stack_named(value, stack_name, stage)) is None:
                     continue
                 limit = NAME_LIMITS.get((resource["Type"], key))
                 if limit is None:

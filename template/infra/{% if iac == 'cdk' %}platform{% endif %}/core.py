@@ -1,7 +1,9 @@
 """The platform's core: the service key, and the one way to create a log group, a function, an alarm.
 
 Every function and alarm of the service is created here, so that what each of them needs
-(tracing, encryption, checker reasons, later alarm actions) is added in one place.
+(tracing, encryption, checker reasons, later alarm actions) is added in one place. So is what a
+stage keeps: a production-like stage (context "production_like", infra/synth.py) retains its
+key, log groups, tables, buckets and repositories; any other stage deletes them with its stack.
 """
 
 from collections.abc import Sequence
@@ -55,17 +57,38 @@ def _runtime() -> lambda_.Runtime:
     return lambda_.Runtime(f"python{PYTHON_VERSION}", lambda_.RuntimeFamily.PYTHON)
 
 
+def production_like(scope: Construct) -> bool:
+    """Whether the app's stage keeps its data: the context value "production_like"."""
+    value = scope.node.try_get_context("production_like")
+    if isinstance(value, bool):
+        return value
+    if str(value).lower() in ("true", "false"):
+        return str(value).lower() == "true"
+    raise ValueError(
+        f"The context value production_like is {value!r}, not true or false: build the app "
+        "with infra.synth.build_app, which sets it from the stage"
+    )
+
+
 class PlatformCore(Construct):
     """The service key and the factories every other platform piece and pattern builds on."""
 
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
+        self.stage = str(self.node.get_context("stage"))
+        self.production_like = production_like(self)
+        # What every resource holding data does when the stack goes or replaces it.
+        self.removal_policy = (
+            RemovalPolicy.RETAIN if self.production_like else RemovalPolicy.DESTROY
+        )
         self.key = kms.Key(
             self,
             "ServiceKey",
             description=f"{SERVICE} data, queue and log encryption",
             enable_key_rotation=True,
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=self.removal_policy,
+            # A deleted stage's key goes after the shortest waiting period.
+            pending_window=Duration.days(30 if self.production_like else 7),
         )
         self.key.add_to_resource_policy(
             iam.PolicyStatement(
@@ -88,6 +111,7 @@ class PlatformCore(Construct):
             self.key.key_arn,
             "KMS key encrypting the service's data, queues and logs",
         )
+        output(self, "Stage", self.stage, "The stage this stack is (its stack is <slug>-<stage>)")
         self._layers = [
             lambda_.LayerVersion.from_layer_version_arn(
                 self,
@@ -101,13 +125,13 @@ class PlatformCore(Construct):
         return statement(actions, self.key.key_arn)
 
     def log_group(self, scope: Construct, construct_id: str) -> logs.LogGroup:
-        """A log group encrypted with the service key, kept a year, retained with the stack."""
+        """A log group encrypted with the service key, kept a year, retained by a production-like stage."""
         return logs.LogGroup(
             scope,
             construct_id,
             retention=LOG_RETENTION,
             encryption_key=self.key,
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=self.removal_policy,
         )
 
     def function(

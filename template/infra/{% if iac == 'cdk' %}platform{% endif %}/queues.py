@@ -64,14 +64,14 @@ class Queues(PlatformCore):
     def failure_queue(self, scope: Construct, name: str, *, alarm_description: str) -> sqs.Queue:
         """`<name>FailureQueue`: where a stream's event source mapping sends what it gave up on.
 
-        Retained with the stack: its records are the only trace of what was not processed.
+        Kept by a production-like stage: its records are the only trace of what was not processed.
         """
         failures = self._last_stop(
             scope,
             f"{name}FailureQueue",
             alarm_id=f"{name}FailuresAlarm",
             alarm_description=alarm_description,
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=self.removal_policy,
         )
         acknowledge(
             failures,

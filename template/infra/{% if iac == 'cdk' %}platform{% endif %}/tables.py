@@ -1,6 +1,5 @@
 """DynamoDB tables: on-demand, encrypted with the service key, recoverable to any point in time."""
 
-from aws_cdk import RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
 
@@ -21,10 +20,9 @@ class Tables(PlatformCore):
         sort_key: dynamodb.Attribute | None = None,
         stream: dynamodb.StreamViewType | None = None,
         time_to_live_attribute: str | None = None,
-        deletion_protection: bool | None = None,
-        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> dynamodb.Table:
-        """A table retained with the stack unless `removal_policy` says otherwise."""
+        """A table kept by a production-like stage (retained, deletion protection on); any other
+        stage deletes it with its stack. Point-in-time recovery is on in every stage."""
         return dynamodb.Table(
             scope,
             construct_id,
@@ -38,6 +36,6 @@ class Tables(PlatformCore):
             ),
             stream=stream,
             time_to_live_attribute=time_to_live_attribute,
-            deletion_protection=deletion_protection,
-            removal_policy=removal_policy,
+            deletion_protection=self.production_like,
+            removal_policy=self.removal_policy,
         )

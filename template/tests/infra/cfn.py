@@ -4,6 +4,7 @@ Tests find resources by type and properties, never by logical id, so the same as
 check both tools' output.
 """
 
+import re
 from typing import Any
 
 Resource = dict[str, Any]
@@ -174,3 +175,114 @@ def _referenced_ids(value: Any) -> set[str]:
         for inner in value:
             found |= _referenced_ids(inner)
     return found
+
+
+class UnresolvedError(ValueError):
+    """A value that depends on a resource (its generated name, an attribute) or the account."""
+
+
+# What each pseudo parameter but AWS::StackName resolves to offline: one value for every stage,
+# so that a name can only differ between stages through the stack's name (or the stage).
+PSEUDO = {
+    "AWS::AccountId": "123456789012",
+    "AWS::Region": "region",
+    "AWS::Partition": "aws",
+    "AWS::URLSuffix": "amazonaws.com",
+    "AWS::NoValue": None,
+}
+SAME_STACK_ID = "00000000-0000-0000-0000-000000000000"
+
+
+def condition_holds(template: dict[str, Any], name: str) -> bool:
+    """Whether the template's condition `name` holds with its parameters' defaults."""
+    return _holds(template, template["Conditions"][name])
+
+
+def _holds(template: dict[str, Any], condition: dict[str, Any]) -> bool:
+    ((function, arguments),) = condition.items()
+    if function == "Condition":
+        return condition_holds(template, arguments)
+    if function == "Fn::Equals":
+        left, right = (resolve(argument, template, "") for argument in arguments)
+        return bool(str(left) == str(right))
+    if function == "Fn::Not":
+        return not _holds(template, arguments[0])
+    if function == "Fn::And":
+        return all(_holds(template, argument) for argument in arguments)
+    if function == "Fn::Or":
+        return any(_holds(template, argument) for argument in arguments)
+    raise UnresolvedError(f"condition {function}")
+
+
+def resolve(value: Any, template: dict[str, Any], stack: str) -> Any:
+    """`value` as deployed in the stack named `stack`, with the template's parameter defaults.
+
+    Raises UnresolvedError when it depends on a resource or on what only AWS knows.
+    """
+    if isinstance(value, list):
+        return [resolve(item, template, stack) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if len(value) != 1 or not next(iter(value)).startswith(("Ref", "Fn::")):
+        return {key: resolve(item, template, stack) for key, item in value.items()}
+    ((function, arguments),) = value.items()
+    if function == "Ref":
+        return _reference(arguments, template, stack)
+    if function not in _FUNCTIONS:
+        raise UnresolvedError(function)
+    return _FUNCTIONS[function](arguments, template, stack)
+
+
+def _sub(arguments: Any, template: dict[str, Any], stack: str) -> str:
+    text, variables = (arguments, {}) if isinstance(arguments, str) else arguments
+    values = {name: resolve(item, template, stack) for name, item in variables.items()}
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name.startswith("!"):
+            return "${" + name[1:] + "}"
+        return str(values[name] if name in values else _reference(name, template, stack))
+
+    return re.sub(r"\$\{([^}]+)\}", substitute, text)
+
+
+def _join(arguments: Any, template: dict[str, Any], stack: str) -> str:
+    separator, items = arguments
+    return str(separator).join(str(item) for item in resolve(items, template, stack))
+
+
+def _split(arguments: Any, template: dict[str, Any], stack: str) -> list[str]:
+    separator, text = arguments
+    return str(resolve(text, template, stack)).split(separator)
+
+
+def _select(arguments: Any, template: dict[str, Any], stack: str) -> Any:
+    index, items = arguments
+    return resolve(items, template, stack)[int(resolve(index, template, stack))]
+
+
+def _if(arguments: Any, template: dict[str, Any], stack: str) -> Any:
+    condition, if_true, if_false = arguments
+    return resolve(if_true if condition_holds(template, condition) else if_false, template, stack)
+
+
+_FUNCTIONS = {
+    "Fn::Sub": _sub,
+    "Fn::Join": _join,
+    "Fn::Split": _split,
+    "Fn::Select": _select,
+    "Fn::If": _if,
+}
+
+
+def _reference(name: str, template: dict[str, Any], stack: str) -> Any:
+    if name == "AWS::StackName":
+        return stack
+    if name == "AWS::StackId":
+        return f"arn:aws:cloudformation:region:123456789012:stack/{stack}/{SAME_STACK_ID}"
+    if name in PSEUDO:
+        return PSEUDO[name]
+    parameter = template.get("Parameters", {}).get(name, {})
+    if "Default" in parameter and not str(parameter.get("Type", "")).startswith("AWS::"):
+        return parameter["Default"]
+    raise UnresolvedError(f"Ref {name}")

@@ -35,7 +35,9 @@ def test_stage_names_that_fit_the_stack_name(stage: str) -> None:
     assert stage_error(stage) is None
 
 
-@pytest.mark.parametrize("stage", ["", "Prod", "pr_7", "7pr", "-dev", "dev-", "stage-1234"])
+@pytest.mark.parametrize(
+    "stage", ["", "Prod", "pr_7", "7pr", "-dev", "dev-", "pr--7", "stage-1234"]
+)
 def test_stage_names_that_do_not(stage: str) -> None:
     assert "not a stage name" in (stage_error(stage) or "")
     with pytest.raises(ValueError, match="not a stage name"):
