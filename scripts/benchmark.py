@@ -192,7 +192,8 @@ def main() -> int:
         clone = git_clone(ROOT, ref)  # the committed tree, as a user clones it
         for iac in ("sam", "cdk"):
             data = {"project_name": "Bench", "patterns": f"[{', '.join(PATTERNS)}]", "iac": iac}
-            cli_s, files = copier_copy_seconds(clone, data, args.runs, *options)
+            # --vcs-ref: the commit checked out, not the clone's newest tag
+            cli_s, files = copier_copy_seconds(clone, data, args.runs, "--vcs-ref=HEAD", *options)
             figure = f"   {ref}: all {len(PATTERNS)} patterns, {iac} ({files} files): {cli_s:.3f} s"
             print(figure + (f", {cli_s / cli_reference_s:.2f}x" if cli_reference_s else ""))
 
