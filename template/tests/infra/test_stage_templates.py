@@ -30,6 +30,7 @@ KEPT = ("AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::Logs::LogGroup", "AWS::
 NOT_NAMES = {
     ("AWS::ApiGatewayV2::Stage", "StageName"): "$default, the API's own stage",
     ("AWS::CloudWatch::Alarm", "MetricName"): "the metric the alarm watches",
+    ("AWS::CodeDeploy::DeploymentGroup", "DeploymentConfigName"): "CodeDeploy's rollout to follow",
     ("AWS::EC2::VPCEndpoint", "ServiceName"): "the AWS service the endpoint reaches",
     ("AWS::ElastiCache::User", "UserName"): "the name a client logs in as, within its user group",
     ("AWS::IAM::Policy", "PolicyName"): "an inline policy's name, unique within its role only",
