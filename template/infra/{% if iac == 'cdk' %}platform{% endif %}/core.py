@@ -272,7 +272,7 @@ class PlatformCore(Construct):
         construct_id: str,
         *,
         description: str,
-        metric: cloudwatch.IMetric,
+        metric: cloudwatch.Metric | cloudwatch.MathExpression,
         threshold: Threshold,
         comparison: cloudwatch.ComparisonOperator = AT_OR_ABOVE,
     ) -> cloudwatch.AlarmBase:

@@ -12,6 +12,7 @@ import jsii
 from aws_cdk import Aspects, Aws, CfnCondition, CfnElement, CfnParameter, Fn, IAspect, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
@@ -28,6 +29,7 @@ from cdk_monitoring_constructs import (
 )
 from constructs import Construct, IConstruct
 
+from infra.platform.checks import acknowledge
 from infra.platform.outputs import output
 from infra.platform.thresholds import (
     FUNCTION_ERRORS,
@@ -74,6 +76,16 @@ def name_of(scope: IConstruct, construct_id: str = "") -> str:
     return "-".join([*parts, construct_id] if construct_id else parts)
 
 
+def counted(rule: events.Rule) -> None:
+    """Record why `rule` has no target: an alarm counts its matches (TriggeredRules)."""
+    acknowledge(
+        rule,
+        {
+            "Serverless::Serverless-EventBusDLQ": "The rule has no target, so nothing to deliver or dead-letter: an alarm counts its matches (TriggeredRules).",
+        },
+    )
+
+
 @jsii.implements(IAspect)
 class _StageFreeIds:
     """Alarm names start with the stack name (two stages never share one), and the facade makes
@@ -99,6 +111,15 @@ class Monitoring(Construct):
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
         self.topic = self._topic(key)
+        # One dashboard, named after the stack; no summary or alarm dashboards.
+        dashboards = DefaultDashboardFactory(
+            self,
+            "Dashboards",
+            dashboard_name_prefix=stack.stack_name,
+            create_dashboard=True,
+            create_summary_dashboard=False,
+            create_alarm_dashboard=False,
+        )
         self.facade = MonitoringFacade(
             self,
             "Facade",
@@ -107,20 +128,15 @@ class Monitoring(Construct):
                 alarm_name_prefix=stack.stack_name,
                 action=SnsAlarmActionStrategy(on_alarm_topic=self.topic, on_ok_topic=self.topic),
             ),
-            dashboard_factory=DefaultDashboardFactory(
-                self,
-                "Dashboards",
-                dashboard_name_prefix=stack.stack_name,
-                create_dashboard=True,
-                create_summary_dashboard=False,
-                create_alarm_dashboard=False,
-            ),
+            dashboard_factory=dashboards,
         )
         Aspects.of(self.facade).add(_StageFreeIds(self.facade, stack.stack_name))
+        if dashboards.dashboard is None:
+            raise ValueError("The dashboard factory made no dashboard")
         output(
             self,
             "DashboardName",
-            stack.stack_name,
+            dashboards.dashboard.dashboard_name,
             "The stack's CloudWatch dashboard: a section per pattern (requests, errors, latency, queues, runs)",
         )
 
@@ -164,13 +180,20 @@ class Monitoring(Construct):
         has_email = CfnCondition(
             stack, "HasAlarmEmail", expression=Fn.condition_not(Fn.condition_equals(email, ""))
         )
-        sns.CfnSubscription(
+        subscription = sns.CfnSubscription(
             self,
             "AlarmEmailSubscription",
             topic_arn=topic.topic_arn,
             protocol="email",
             endpoint=email.value_as_string,
-        ).cfn_options.condition = has_email
+        )
+        subscription.cfn_options.condition = has_email
+        acknowledge(
+            subscription,
+            {
+                "Serverless::Serverless-SNSRedrivePolicy": "An e-mail subscription: SNS retries a failed delivery, and a message it gives up on is an alarm state change that the alarm and the dashboard still show.",
+            },
+        )
         output(
             self,
             "AlarmTopicArn",
@@ -192,7 +215,7 @@ class Monitoring(Construct):
         suffix: str,
         *,
         description: str,
-        metric: cloudwatch.IMetric,
+        metric: cloudwatch.Metric | cloudwatch.MathExpression,
         threshold: Threshold,
         comparison: cloudwatch.ComparisonOperator = AT_OR_ABOVE,
         value: float | None = None,
@@ -247,6 +270,23 @@ class Monitoring(Construct):
             add_write_throttled_events_count_alarm={ALARM: _throttled(TABLE_THROTTLES)},
             add_system_error_count_alarm={ALARM: count(TABLE_SYSTEM_ERRORS)},
         )
+
+    def glue_job(self, job_name: str, name: str) -> None:
+        """Failed and timed-out runs of the Glue job `job_name`, and its graphs.
+
+        The facade counts the runs with two rules on Glue's job state changes (TriggeredRules),
+        which need no target.
+        """
+        self.facade.monitor_glue_job(
+            job_name=job_name,
+            alarm_friendly_name=name,
+            human_readable_name=name,
+            add_job_failed_state_count_alarm={ALARM: count(RUN_FAILURES)},
+            add_job_timeout_state_count_alarm={ALARM: count(RUN_FAILURES)},
+        )
+        for rule in self.facade.node.children:
+            if isinstance(rule, events.Rule) and rule.node.id.startswith(job_name):
+                counted(rule)
 
     def state_machine(self, machine: sfn.IStateMachine, name: str) -> None:
         """Failed and timed-out runs of `machine`, and its graphs."""
