@@ -126,6 +126,7 @@ FOLLOW_UPS: list[tuple[dict[str, Any], tuple[str, ...]]] = [
             "microservices_compute": "fargate",
             "data_lake_access": "lake_formation",
             "batch_container_job": True,
+            "snap_start": True,
         },
         ("sam", "cdk"),
     ),

@@ -110,6 +110,11 @@ BAD_ANSWERS = [
     ({**JWT, "jwt_issuer": "http://insecure.example.com"}, "https:// URL"),
     ({**JWT, "jwt_issuer": "https://id.example.com/" + "p" * 2030}, "at most 2048 characters"),
     ({**JWT, "jwt_issuer": ISSUER, "jwt_audience": "two words"}, "without spaces"),
+    # SnapStart: Lambda refuses it where it does not offer it, at deploy time.
+    ({"snap_start": True, "aws_region": "ap-east-2"}, "not offered in ap-east-2"),
+    ({"snap_start": True, "aws_region": "ap-southeast-6"}, "not offered in ap-southeast-6"),
+    ({"snap_start": True, "aws_region": "cn-north-1"}, "not offered in cn-north-1"),
+    ({"snap_start": True, "aws_region": "us-gov-west-1"}, "answer no, or deploy to a region"),
     # Schedules: neither rate nor cron.
     ({**BATCH, "batch_schedule": "0 2 * * *"}, 'such as "cron(0 2 * * ? *)"'),
     ({**BATCH, "batch_schedule": "at(2027-01-01T02:00:00)"}, 'or "rate(value unit)"'),
@@ -193,6 +198,8 @@ GOOD_ANSWERS = [
     {"aws_region": "cn-north-1"},
     {"aws_region": "ap-southeast-5"},
     {"aws_region": "mx-central-1"},
+    {"snap_start": True, "aws_region": "ap-southeast-5"},
+    {"snap_start": False, "aws_region": "ap-east-2"},
     {**MICRO, "services": "billing, shipping, stock_levels"},
     {**MICRO, "services": f"{'s' * 20}, {'t' * 20}"},
     {**JWT, "jwt_issuer": ISSUER},
@@ -263,6 +270,7 @@ ASKED_WITH: dict[str, dict[str, Any]] = {
     "batch_schedule": BATCH,
     "jwt_issuer": {"api_auth": "jwt"},
     "jwt_audience": {"api_auth": "jwt"},
+    "snap_start": {"aws_region": "eu-west-1"},
 }
 # What a person types at the questions that have no default.
 TYPED = {"jwt_issuer": ISSUER, "jwt_audience": "1example23456789"}
@@ -518,6 +526,14 @@ def test_data_lake_access_is_asked_only_with_the_data_lake_and_defaults_to_iam(
     )
     assert "has_lake_formation" not in default
     assert "data_lake_access" not in without
+
+
+def test_snap_start_is_asked_only_where_lambda_offers_it(
+    template_snapshot: Path, tmp_path: Path
+) -> None:
+    assert "snap_start" in prompts(template_snapshot, tmp_path / "a", aws_region="eu-west-1")
+    for region in ("ap-east-2", "ap-southeast-6", "cn-north-1", "us-gov-east-1"):
+        assert "snap_start" not in prompts(template_snapshot, tmp_path / region, aws_region=region)
 
 
 def test_the_batch_job_is_asked_only_with_batch_and_is_off_by_default(render: Render) -> None:

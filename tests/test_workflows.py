@@ -117,6 +117,7 @@ def test_main_promotes_staging_then_production_behind_its_environment(
         assert job["env"]["STAGE"] == stage
         assert job["environment"] == environment
         assert job["concurrency"]["group"] == f"stage-{stage}"
+        assert job["env"]["ALARM_EMAIL"] == "${{ vars.ALARM_EMAIL }}"  # who its alarms e-mail
     assert any(command.startswith("make cloud-test") for command in runs(staging))
     assert not any(command.startswith("make cloud-test") for command in runs(production))
 

@@ -4,7 +4,9 @@ Tests find resources by type and properties, never by logical id, so the same as
 check both tools' output.
 """
 
+import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 Resource = dict[str, Any]
@@ -286,3 +288,127 @@ def _reference(name: str, template: dict[str, Any], stack: str) -> Any:
     if "Default" in parameter and not str(parameter.get("Type", "")).startswith("AWS::"):
         return parameter["Default"]
     raise UnresolvedError(f"Ref {name}")
+
+
+def as_text(value: Any) -> str:
+    """A string built with intrinsic functions, each reference kept as `${Id}` or `${Id.Attribute}`.
+
+    Reads a dashboard body however the tool wrote it: Fn::Join (CDK), Fn::Sub or
+    Fn::ToJsonString (SAM with the AWS::LanguageExtensions transform).
+    """
+    if isinstance(value, dict) and len(value) == 1:
+        ((function, arguments),) = value.items()
+        if function == "Fn::ToJsonString":
+            return json.dumps(_texts_within(arguments))
+        if function == "Fn::Join":
+            separator, items = arguments
+            return str(separator).join(as_text(item) for item in items)
+        if function == "Fn::Sub":
+            text, variables = (arguments, {}) if isinstance(arguments, str) else arguments
+            return re.sub(
+                r"\$\{([^}!]+)\}",
+                lambda match: as_text(variables.get(match.group(1), "${" + match.group(1) + "}")),
+                text,
+            )
+        if function == "Ref":
+            return "${" + str(arguments) + "}"
+        if function == "Fn::GetAtt":
+            target = arguments if isinstance(arguments, str) else ".".join(arguments)
+            return "${" + target + "}"
+    if isinstance(value, (dict, list)):
+        raise UnresolvedError(f"not a string: {value}")
+    return str(value)
+
+
+def _texts_within(value: Any) -> Any:
+    if (
+        isinstance(value, dict)
+        and len(value) == 1
+        and next(iter(value)).startswith(("Ref", "Fn::"))
+    ):
+        return as_text(value)
+    if isinstance(value, dict):
+        return {key: _texts_within(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_texts_within(item) for item in value]
+    return value
+
+
+@dataclass(frozen=True)
+class Watched:
+    """One metric an alarm reads: its dimensions' values as logical ids where they reference one."""
+
+    namespace: str
+    name: str
+    statistic: str
+    dimensions: frozenset[tuple[str, str]]
+
+
+def alarm_metrics(alarm: Resource) -> list[Watched]:
+    """The metrics an alarm reads, alone (MetricName) or in metric math (Metrics)."""
+    properties = alarm["Properties"]
+    stats = [
+        {
+            **query["MetricStat"]["Metric"],
+            "Statistic": query["MetricStat"]["Stat"],
+        }
+        for query in properties.get("Metrics", [])
+        if "MetricStat" in query
+    ]
+    if "MetricName" in properties:
+        stats.append(
+            {
+                **properties,
+                "Statistic": properties.get("Statistic", properties.get("ExtendedStatistic")),
+            }
+        )
+    return [
+        Watched(
+            namespace=stat["Namespace"],
+            name=stat["MetricName"],
+            statistic=str(stat["Statistic"]),
+            dimensions=frozenset(
+                (dimension["Name"], ref_id(dimension["Value"]) or as_text(dimension["Value"]))
+                for dimension in stat.get("Dimensions", [])
+            ),
+        )
+        for stat in stats
+    ]
+
+
+def alarms_on(
+    template: dict[str, Any], namespace: str, name: str, **dimensions: str
+) -> dict[str, Resource]:
+    """The alarms reading metric `name` of `namespace` with (at least) these dimension values."""
+    wanted = set(dimensions.items())
+    return {
+        logical_id: alarm
+        for logical_id, alarm in resources(template, "AWS::CloudWatch::Alarm").items()
+        if any(
+            metric.namespace == namespace and metric.name == name and wanted <= metric.dimensions
+            for metric in alarm_metrics(alarm)
+        )
+    }
+
+
+def package_functions(template: dict[str, Any], package: str) -> dict[str, Resource]:
+    """The functions running this project's code (not a tool's own helpers)."""
+    return {
+        logical_id: function
+        for logical_id, function in resources(template, "AWS::Lambda::Function").items()
+        if str(function["Properties"].get("Handler", "")).startswith(f"{package}.")
+    }
+
+
+def invoked_function(template: dict[str, Any], target: Any) -> tuple[str, str | None]:
+    """(function id, alias id or None) that an invoker's FunctionName or ARN points at."""
+    logical_id = ref_id(target)
+    if logical_id is None:
+        text = as_text(target)
+        logical_id = text.removeprefix("${").split("}")[0].split(".")[0]
+    resource = template["Resources"].get(logical_id, {})
+    if resource.get("Type") == "AWS::Lambda::Alias":
+        function_id = ref_id(resource["Properties"]["FunctionName"])
+        assert function_id is not None
+        return function_id, logical_id
+    return logical_id, None
