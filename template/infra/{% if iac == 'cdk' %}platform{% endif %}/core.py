@@ -1,7 +1,8 @@
 """The platform's core: the service key, and the one way to create a log group, a function, an alarm.
 
 Every function and alarm of the service is created here, so that what each of them needs
-(tracing, encryption, checker reasons, later alarm actions) is added in one place. So is what a
+(tracing, encryption, checker reasons, an alias, alarms that reach the alarm topic) is added in
+one place. So is what a
 stage keeps: a production-like stage (context "production_like", infra/synth.py) retains its
 key, log groups, tables, buckets and repositories; any other stage deletes them with its stack.
 """
@@ -21,6 +22,7 @@ from constructs import Construct
 
 from infra.package import artifact
 from infra.platform.checks import ROLE_DEPENDENCY, acknowledge, skip_cfn_lint, skip_checkov
+from infra.platform.monitoring import AT_OR_ABOVE, Monitoring, name_of
 from infra.platform.outputs import output
 from infra.platform.policies import statement
 from infra.platform.settings import (
@@ -30,7 +32,9 @@ from infra.platform.settings import (
     POWERTOOLS_LAYER_PARAMETER,
     PYTHON_VERSION,
     SERVICE,
+    SNAP_START,
 )
+from infra.platform.thresholds import Threshold
 
 LOGS_ENCRYPT = [
     "kms:Encrypt",
@@ -53,8 +57,29 @@ class Placement:
     security_group: ec2.ISecurityGroup
 
 
+@dataclass(frozen=True)
+class ServiceFunction:
+    """A function, its alias `live` and its errors alarm.
+
+    Every change publishes a version and moves the alias to it; whatever invokes the function
+    (routes, event sources, state machines, rules) invokes the alias.
+    """
+
+    function: lambda_.Function
+    alias: lambda_.Alias
+    errors_alarm: cloudwatch.IAlarm
+    name: str  # its name on the dashboard and in its alarms' names
+
+    @property
+    def grant_principal(self) -> iam.IPrincipal:
+        return self.function.grant_principal
+
+
 def _runtime() -> lambda_.Runtime:
-    return lambda_.Runtime(f"python{PYTHON_VERSION}", lambda_.RuntimeFamily.PYTHON)
+    # A runtime built by name must say it supports SnapStart, or synthesis refuses it.
+    return lambda_.Runtime(
+        f"python{PYTHON_VERSION}", lambda_.RuntimeFamily.PYTHON, supports_snap_start=True
+    )
 
 
 def production_like(scope: Construct) -> bool:
@@ -112,6 +137,7 @@ class PlatformCore(Construct):
             "KMS key encrypting the service's data, queues and logs",
         )
         output(self, "Stage", self.stage, "The stage this stack is (its stack is <slug>-<stage>)")
+        self.monitoring = Monitoring(self, "Monitoring", key=self.key)
         self._layers = [
             lambda_.LayerVersion.from_layer_version_arn(
                 self,
@@ -119,6 +145,10 @@ class PlatformCore(Construct):
                 ssm.StringParameter.value_for_string_parameter(self, POWERTOOLS_LAYER_PARAMETER),
             )
         ]
+
+    def section(self, title: str) -> None:
+        """Start a pattern's section of the dashboard: what is created next is monitored under it."""
+        self.monitoring.section(title)
 
     def key_statement(self, actions: Sequence[str]) -> iam.PolicyStatement:
         """Allow `actions` (policies.KEY_READ, KEY_READ_WRITE, KEY_DATA) on the service key."""
@@ -144,8 +174,9 @@ class PlatformCore(Construct):
         environment: dict[str, str],
         timeout_seconds: int = 10,
         placement: Placement | None = None,
-    ) -> lambda_.Function:
-        """A traced Python function with its own encrypted log group and a role scoped to it.
+    ) -> ServiceFunction:
+        """A traced Python function with its own encrypted log group, a role scoped to it, its
+        alias `live`, and its errors and throttles alarms.
 
         With a `placement`, the function runs in the VPC's isolated subnets behind its group.
         """
@@ -186,7 +217,13 @@ class PlatformCore(Construct):
             if placement is None
             else ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
             security_groups=None if placement is None else [placement.security_group],
+            snap_start=lambda_.SnapStartConf.ON_PUBLISHED_VERSIONS if SNAP_START else None,
         )
+        alias = lambda_.Alias(
+            scope, f"{construct_id}Alias", alias_name="live", version=function.current_version
+        )
+        name = name_of(scope, construct_id)
+        errors_alarm = self.monitoring.function(function, name)
         reasons = {
             "CKV_AWS_115": "Callers are throttled upstream (API stage, queue batch size); reserved concurrency fails to deploy on accounts with low concurrency quotas.",
         }
@@ -227,7 +264,7 @@ class PlatformCore(Construct):
                     "Serverless::Serverless-LambdaLatestVersion": runtime_reason,
                 },
             )
-        return function
+        return ServiceFunction(function=function, alias=alias, errors_alarm=errors_alarm, name=name)
 
     def alarm(
         self,
@@ -235,21 +272,16 @@ class PlatformCore(Construct):
         construct_id: str,
         *,
         description: str,
-        metric: cloudwatch.IMetric,
-        threshold: float = 1,
-        evaluation_periods: int = 1,
-        comparison: cloudwatch.ComparisonOperator = (
-            cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
-        ),
-    ) -> cloudwatch.Alarm:
-        """An alarm on `metric`; no data (nothing happened) is not a breach."""
-        return cloudwatch.Alarm(
-            scope,
+        metric: cloudwatch.Metric | cloudwatch.MathExpression,
+        threshold: Threshold,
+        comparison: cloudwatch.ComparisonOperator = AT_OR_ABOVE,
+    ) -> cloudwatch.AlarmBase:
+        """An alarm on `metric` with `threshold`'s numbers (thresholds.py), sent to the alarm topic."""
+        return self.monitoring.alarm(
+            name_of(scope),
             construct_id,
-            alarm_description=description,
+            description=description,
             metric=metric,
             threshold=threshold,
-            evaluation_periods=evaluation_periods,
-            comparison_operator=comparison,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            comparison=comparison,
         )

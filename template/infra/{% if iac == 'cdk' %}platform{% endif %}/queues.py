@@ -12,6 +12,7 @@ from constructs import Construct
 
 from infra.platform.checks import acknowledge, skip_cfn_lint
 from infra.platform.core import PlatformCore
+from infra.platform.thresholds import DEAD_LETTERS
 
 LAST_STOP_RETENTION = Duration.days(14)
 MAX_RECEIVE_COUNT = 5
@@ -124,8 +125,7 @@ class Queues(PlatformCore):
             scope,
             alarm_id,
             description=alarm_description,
-            metric=queue.metric_approximate_number_of_messages_visible(
-                period=Duration.minutes(1), statistic="Maximum"
-            ),
+            metric=queue.metric_approximate_number_of_messages_visible(statistic="Maximum"),
+            threshold=DEAD_LETTERS,
         )
         return queue

@@ -4,6 +4,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
 
 from infra.platform.core import PlatformCore
+from infra.platform.monitoring import name_of
 
 
 def string_key(name: str) -> dynamodb.Attribute:
@@ -22,8 +23,9 @@ class Tables(PlatformCore):
         time_to_live_attribute: str | None = None,
     ) -> dynamodb.Table:
         """A table kept by a production-like stage (retained, deletion protection on); any other
-        stage deletes it with its stack. Point-in-time recovery is on in every stage."""
-        return dynamodb.Table(
+        stage deletes it with its stack. Point-in-time recovery is on in every stage. Alarmed on
+        throttled requests and system errors."""
+        table = dynamodb.Table(
             scope,
             construct_id,
             partition_key=partition_key,
@@ -39,3 +41,5 @@ class Tables(PlatformCore):
             deletion_protection=self.production_like,
             removal_policy=self.removal_policy,
         )
+        self.monitoring.table(table, name_of(scope, construct_id))
+        return table

@@ -34,7 +34,7 @@ NOT_NAMES = {
     ("AWS::EC2::VPCEndpoint", "ServiceName"): "the AWS service the endpoint reaches",
     ("AWS::ElastiCache::User", "UserName"): "the name a client logs in as, within its user group",
     ("AWS::IAM::Policy", "PolicyName"): "an inline policy's name, unique within its role only",
-    ("AWS::Lambda::Alias", "Name"): "the alias's name (live), unique within its function only",
+    ("AWS::Lambda::Alias", "Name"): "live, every function's alias, unique within its function",
 }
 # Properties that name the resource although their names do not end in "Name".
 NAMES = {"UserId", "UserGroupId", "Family"}

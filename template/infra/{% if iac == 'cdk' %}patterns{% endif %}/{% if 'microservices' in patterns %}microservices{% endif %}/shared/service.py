@@ -5,7 +5,7 @@ from constructs import Construct
 
 from infra.patterns.microservices.shared.hosting import Hosting
 from infra.patterns.microservices.shared.outbox import Outbox
-from infra.patterns.microservices.shared.server import PACKAGE
+from infra.patterns.microservices.shared.server import PACKAGE, title
 from infra.patterns.microservices.shared.subscription import Subscription
 from infra.patterns.microservices.shared.table import OwnedTable
 from infra.platform import Platform
@@ -31,6 +31,7 @@ class OwnedService(Construct):
         super().__init__(scope, construct_id)
         self._platform = platform
         self._name = name
+        platform.monitoring.subsection(f"{title(name)} service")
         self.table = OwnedTable(self, "Table", platform, service=name)
         self.server = hosting.serve(
             self, name, environment={"ITEMS_TABLE_NAME": self.table.table_name}
