@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from aws_cdk import Aws, Duration, RemovalPolicy
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
@@ -22,7 +23,7 @@ from constructs import Construct
 
 from infra.package import artifact
 from infra.platform.checks import ROLE_DEPENDENCY, acknowledge, skip_cfn_lint, skip_checkov
-from infra.platform.monitoring import AT_OR_ABOVE, Monitoring, name_of
+from infra.platform.monitoring import AT_OR_ABOVE, Monitoring, counted, name_of
 from infra.platform.outputs import output
 from infra.platform.policies import statement
 from infra.platform.settings import (
@@ -34,7 +35,7 @@ from infra.platform.settings import (
     SERVICE,
     SNAP_START,
 )
-from infra.platform.thresholds import Threshold
+from infra.platform.thresholds import RUN_FAILURES, Threshold
 
 LOGS_ENCRYPT = [
     "kms:Encrypt",
@@ -265,6 +266,43 @@ class PlatformCore(Construct):
                 },
             )
         return ServiceFunction(function=function, alias=alias, errors_alarm=errors_alarm, name=name)
+
+    def failed_runs(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        description: str,
+        source: str,
+        detail_type: str,
+        detail: dict[str, list[str]],
+    ) -> None:
+        """`<construct_id>Alarm` on runs a service reports failed on the default event bus.
+
+        The rule `<construct_id>Rule` matches the reports; the alarm counts its matches
+        (TriggeredRules), so the rule needs no target.
+        """
+        rule = events.Rule(
+            scope,
+            f"{construct_id}Rule",
+            description=f"Counted by {construct_id}Alarm",
+            event_pattern=events.EventPattern(
+                source=[source], detail_type=[detail_type], detail=detail
+            ),
+        )
+        counted(rule)
+        self.alarm(
+            scope,
+            f"{construct_id}Alarm",
+            description=description,
+            metric=cloudwatch.Metric(
+                namespace="AWS/Events",
+                metric_name="TriggeredRules",
+                dimensions_map={"RuleName": rule.rule_name},
+                statistic="Sum",
+            ),
+            threshold=RUN_FAILURES,
+        )
 
     def alarm(
         self,

@@ -266,23 +266,6 @@ class Monitoring(Construct):
             add_system_error_count_alarm={ALARM: count(TABLE_SYSTEM_ERRORS)},
         )
 
-    def glue_job(self, job_name: str, name: str) -> None:
-        """Failed and timed-out runs of the Glue job `job_name`, and its graphs.
-
-        The facade counts the runs with two rules on Glue's job state changes (TriggeredRules),
-        which need no target.
-        """
-        self.facade.monitor_glue_job(
-            job_name=job_name,
-            alarm_friendly_name=name,
-            human_readable_name=name,
-            add_job_failed_state_count_alarm={ALARM: count(RUN_FAILURES)},
-            add_job_timeout_state_count_alarm={ALARM: count(RUN_FAILURES)},
-        )
-        for rule in self.facade.node.children:
-            if isinstance(rule, events.Rule) and rule.node.id.startswith(job_name):
-                counted(rule)
-
     def state_machine(self, machine: sfn.IStateMachine, name: str) -> None:
         """Failed and timed-out runs of `machine`, and its graphs."""
         self.facade.monitor_step_function(
