@@ -7,6 +7,7 @@ the widgets of what that pattern created, in the order it created them.
 """
 
 import re
+from typing import Any
 
 import jsii
 from aws_cdk import Aspects, Aws, CfnCondition, CfnElement, CfnParameter, Fn, IAspect, Stack
@@ -47,26 +48,25 @@ ALARM = ""
 EMAIL = r"^$|^[^\s@]+@[^\s@]+\.[^\s@]+$"
 
 
+def _numbers(threshold: Threshold) -> dict[str, Any]:
+    """The facade's alarm settings for `threshold`: its numbers, firing at or above its value."""
+    return {
+        "comparison_operator_override": AT_OR_ABOVE,
+        "period": threshold.period,
+        "datapoints_to_alarm": threshold.periods,
+        "evaluation_periods": threshold.periods,
+        "treat_missing_data_override": threshold.missing,
+    }
+
+
 def count(threshold: Threshold) -> ErrorCountThreshold:
-    """A count alarm of the facade's monitors: `threshold`'s numbers, firing at or above its value."""
-    return ErrorCountThreshold(
-        max_error_count=threshold.value,
-        comparison_operator_override=AT_OR_ABOVE,
-        period=threshold.period,
-        datapoints_to_alarm=threshold.periods,
-        evaluation_periods=threshold.periods,
-        treat_missing_data_override=threshold.missing,
-    )
+    """A count alarm of the facade's monitors with `threshold`'s numbers."""
+    return ErrorCountThreshold(max_error_count=threshold.value, **_numbers(threshold))
 
 
 def _throttled(threshold: Threshold) -> ThrottledEventsThreshold:
     return ThrottledEventsThreshold(
-        max_throttled_events_threshold=threshold.value,
-        comparison_operator_override=AT_OR_ABOVE,
-        period=threshold.period,
-        datapoints_to_alarm=threshold.periods,
-        evaluation_periods=threshold.periods,
-        treat_missing_data_override=threshold.missing,
+        max_throttled_events_threshold=threshold.value, **_numbers(threshold)
     )
 
 
