@@ -581,6 +581,8 @@ NAME_LIMITS = {
     ("AWS::Events::EventBus", "Name"): 256,
     ("AWS::ECS::TaskDefinition", "Family"): 255,
     ("AWS::ApplicationAutoScaling::ScalingPolicy", "PolicyName"): 256,
+    ("AWS::CloudWatch::Alarm", "AlarmName"): 255,
+    ("AWS::CloudWatch::Dashboard", "DashboardName"): 255,
     # ElastiCache ids carry the stage, not the whole stack name (names.jinja, cache_prefix_max).
     ("AWS::ElastiCache::ServerlessCache", "ServerlessCacheName"): 40,
     ("AWS::ElastiCache::User", "UserId"): 40,
