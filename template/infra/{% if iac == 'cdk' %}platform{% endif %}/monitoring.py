@@ -48,7 +48,7 @@ ALARM = ""
 EMAIL = r"^$|^[^\s@]+@[^\s@]+\.[^\s@]+$"
 
 
-def _numbers(threshold: Threshold) -> dict[str, Any]:
+def numbers(threshold: Threshold) -> dict[str, Any]:
     """The facade's alarm settings for `threshold`: its numbers, firing at or above its value."""
     return {
         "comparison_operator_override": AT_OR_ABOVE,
@@ -61,12 +61,12 @@ def _numbers(threshold: Threshold) -> dict[str, Any]:
 
 def count(threshold: Threshold) -> ErrorCountThreshold:
     """A count alarm of the facade's monitors with `threshold`'s numbers."""
-    return ErrorCountThreshold(max_error_count=threshold.value, **_numbers(threshold))
+    return ErrorCountThreshold(max_error_count=threshold.value, **numbers(threshold))
 
 
 def _throttled(threshold: Threshold) -> ThrottledEventsThreshold:
     return ThrottledEventsThreshold(
-        max_throttled_events_threshold=threshold.value, **_numbers(threshold)
+        max_throttled_events_threshold=threshold.value, **numbers(threshold)
     )
 
 
