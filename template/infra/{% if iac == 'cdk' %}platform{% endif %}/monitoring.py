@@ -33,6 +33,8 @@ from constructs import Construct, IConstruct
 from infra.platform.checks import acknowledge, skip_cfn_lint
 from infra.platform.outputs import output
 from infra.platform.thresholds import (
+    ALARM_EMAIL_HINT,
+    ALARM_EMAIL_PATTERN,
     FUNCTION_ERRORS,
     FUNCTION_THROTTLES,
     RUN_FAILURES,
@@ -45,7 +47,6 @@ AT_OR_ABOVE = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
 AT_OR_BELOW = cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD
 # The facade's key for an alarm of a kind; empty, so that the kind's suffix ends the alarm name.
 ALARM = ""
-EMAIL = r"^$|^[^\s@]+@[^\s@]+\.[^\s@]+$"
 
 
 def numbers(threshold: Threshold) -> dict[str, Any]:
@@ -171,9 +172,9 @@ class Monitoring(Construct):
             stack,
             "AlarmEmail",
             default="",
-            allowed_pattern=EMAIL,
+            allowed_pattern=ALARM_EMAIL_PATTERN,
             description="An address e-mailed every alarm (it confirms the subscription first); empty for none",
-            constraint_description="Give one e-mail address (name@example.com), or nothing for no e-mail subscription.",
+            constraint_description=ALARM_EMAIL_HINT,
         )
         has_email = CfnCondition(
             stack, "HasAlarmEmail", expression=Fn.condition_not(Fn.condition_equals(email, ""))
